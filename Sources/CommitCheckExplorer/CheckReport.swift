@@ -1,0 +1,72 @@
+import CommitCheckLanguage
+import CommitCheckModel
+
+/// Everything `commitcheck check` reports: the run's figures and each property's verdict.
+public struct CheckReport: Sendable {
+  public var model: String
+  public var file: String
+  public var parameters: [(name: String, value: Int)]
+  public var network: NetworkSemantics
+  public var capacity: Int
+  public var failures: [(name: String, budget: Int)]
+  public var states: Int
+  public var transitions: Int
+  public var depth: Int
+  public var complete: Bool
+  public var stopReason: StopReason?
+  public var seconds: Double
+  public var bytesPerState: Double
+  public var properties: [PropertyResult]
+  public var warnings: [String]
+  /// A model error met while exploring, with the trace to the state where it happened.
+  public var runtimeError: (message: String, trace: Trace?)?
+
+  public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+
+  public var violated: Bool { properties.contains { $0.verdict == .violated } }
+
+  /// 0 all hold, 1 a property is violated, 2 a model error, 3 stopped at a limit.
+  public var exitCode: Int32 {
+    if runtimeError != nil { return 2 }
+    if violated { return 1 }
+    return complete ? 0 : 3
+  }
+
+  public init(exploration ex: Exploration, file: String, warnings: [String]) {
+    let system = ex.system
+    model = system.name
+    self.file = file
+    parameters = system.parameters
+    network = system.network
+    capacity = system.capacity
+    var failures: [(String, Int)] = []
+    for (r, role) in system.roles.enumerated() {
+      if system.failures.crash[r] > 0 { failures.append(("crash \(role.name)", system.failures.crash[r])) }
+      if system.failures.recover[r] > 0 { failures.append(("recover \(role.name)", system.failures.recover[r])) }
+    }
+    if system.failures.lose > 0 { failures.append(("lose", system.failures.lose)) }
+    if system.failures.duplicate > 0 { failures.append(("duplicate", system.failures.duplicate)) }
+    if system.failures.partition > 0 { failures.append(("partition", system.failures.partition)) }
+    self.failures = failures
+    states = ex.stateCount
+    transitions = ex.transitions
+    depth = ex.depth
+    complete = ex.complete
+    stopReason = ex.stopReason
+    seconds = ex.seconds
+    bytesPerState = ex.bytesPerState
+    self.warnings = warnings
+    if let (error, state) = ex.runtimeError {
+      var trace: Trace?
+      if state != UInt32.max {
+        trace = ex.trace(along: ex.pathTo(state))
+      }
+      let who = error.process >= 0 ? "\(system.processes[error.process].name)" : "the network"
+      let what = error.transition >= 0 ? " in transition '\(system.transitions[error.transition].name)'" : ""
+      runtimeError = ("\(who)\(what): \(error.message)", trace)
+      properties = []
+    } else {
+      properties = ex.checkProperties()
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import CommitCheckModel
+import Foundation
+
+public struct ExplorerOptions: Sendable {
+  /// Stop (a partial result) once this many states are stored.
+  public var maxStates: Int = 50_000_000
+  /// Keep every transition (needed for termination, `eventually` and graph exports).
+  public var keepEdges: Bool = true
+  public init() {}
+}
+
+/// A snapshot of a running exploration, for progress lines.
+public struct ExplorationProgress: Sendable {
+  public var states: Int
+  public var transitions: Int
+  public var depth: Int
+  public var seconds: Double
+  public var bytes: Int
+}
+
+public enum StopReason: String, Sendable {
+  case maxStates = "max-states"
+  case runtimeError = "model-error"
+}
+
+/// The explored state graph: states in discovery (BFS) order, parents, and edges in compressed
+/// sparse rows when kept.
+public struct Exploration: @unchecked Sendable {
+  public let system: TransitionSystem
+  var store: StateStore
+  /// Parent of each state (`UInt32.max` for initial states).
+  public internal(set) var parents: [UInt32] = []
+  /// Edges of state `i` are `edgeStart[i]..<edgeStart[i + 1]`; empty when edges were not kept.
+  public internal(set) var edgeStart: [Int] = []
+  public internal(set) var edgeTargets: [UInt32] = []
+  public internal(set) var edgeActions: [Action] = []
+  /// Per state: whether it has at least one protocol (non-failure) move.
+  public internal(set) var hasProtocolMove: [Bool] = []
+  public internal(set) var initialCount = 0
+  public internal(set) var transitions = 0
+  public internal(set) var depth = 0
+  public internal(set) var expanded = 0
+  public internal(set) var seconds = 0.0
+  public internal(set) var stopReason: StopReason?
+  public internal(set) var runtimeError: (error: ModelRuntimeError, state: UInt32)?
+  /// First state (in BFS order, so shortest) violating atomicity and each user invariant;
+  /// index 0 is atomicity, index i + 1 is `system.properties[i]` (nil for `eventually`).
+  public internal(set) var firstViolation: [UInt32?] = []
+  /// First state where no protocol move is enabled while a live process is undecided.
+  public internal(set) var firstBlocked: UInt32?
+
+  public var stateCount: Int { store.count }
+  public var complete: Bool { stopReason == nil }
+  public var keptEdges: Bool { !edgeStart.isEmpty }
+  public var storeBytes: Int { store.bytes }
+  public var bytesPerState: Double { store.count == 0 ? 0 : Double(store.bytes + parents.count * 4) / Double(store.count) }
+
+  /// The unpacked slots of a stored state.
+  public func state(_ id: UInt32) -> [Int] {
+    var slots = Array(repeating: 0, count: system.layout.slotCount)
+    system.layout.unpack(store.arena, at: Int(id) * store.wordsPerState, into: &slots)
+    return slots
+  }
+
+  /// The id of a state given by its slots, if explored.
+  public func id(of slots: [Int]) -> UInt32? {
+    var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
+    system.layout.pack(slots, into: &words)
+    return store.find(words)
+  }
+
+  public func edges(of id: UInt32) -> Range<Int> {
+    edgeStart[Int(id)]..<edgeStart[Int(id) + 1]
+  }
+}
+
+/// Breadth-first exploration of a transition system.
+public struct Explorer: Sendable {
+  public init() {}
+
+  public func explore(_ system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(),
+                      progress: (ExplorationProgress) -> Void = { _ in }) -> Exploration {
+    let started = Date()
+    let generator = SuccessorGenerator(system)
+    var ex = Exploration(system: system, store: StateStore(wordsPerState: system.layout.wordCount))
+    ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
+    let invariantIndices = system.properties.indices.filter { system.properties[$0].kind == .invariant }
+    var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
+    let maxStates = min(options.maxStates, Int(UInt32.max) - 1)
+
+    let initial: [[Int]]
+    do {
+      initial = try generator.initialStates()
+    } catch {
+      ex.runtimeError = (error, UInt32.max)
+      ex.stopReason = .runtimeError
+      return ex
+    }
+    for s in initial {
+      system.layout.pack(s, into: &words)
+      if ex.store.insert(words).inserted { ex.parents.append(UInt32.max) }
+    }
+    ex.initialCount = ex.store.count
+    var slots = Array(repeating: 0, count: system.layout.slotCount)
+    var id = 0
+    var levelEnd = ex.store.count
+    var level = 0
+    var lastReport = started
+    while id < ex.store.count {
+      if id == levelEnd {
+        level += 1
+        levelEnd = ex.store.count
+      }
+      if ex.store.count >= maxStates {
+        ex.stopReason = .maxStates
+        break
+      }
+      system.layout.unpack(ex.store.arena, at: id * ex.store.wordsPerState, into: &slots)
+      let sid = UInt32(id)
+      if ex.firstViolation[0] == nil, !generator.isAtomic(slots) { ex.firstViolation[0] = sid }
+      for i in invariantIndices where ex.firstViolation[i + 1] == nil {
+        if !generator.evaluate(property: i, in: slots) { ex.firstViolation[i + 1] = sid }
+      }
+      if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
+      var protocolMoves = 0
+      var transitions = 0
+      do {
+        try generator.successors(of: slots) { action, next in
+          transitions += 1
+          system.layout.pack(next, into: &words)
+          let (inserted, target) = ex.store.insert(words)
+          if inserted { ex.parents.append(sid) }
+          if options.keepEdges {
+            ex.edgeTargets.append(target)
+            ex.edgeActions.append(action)
+          }
+          if !action.kind.isFailure { protocolMoves += 1 }
+        }
+      } catch {
+        ex.runtimeError = (error, sid)
+        ex.stopReason = .runtimeError
+        if options.keepEdges { ex.edgeStart.removeLast() }
+        break
+      }
+      ex.transitions += transitions
+      ex.hasProtocolMove.append(protocolMoves > 0)
+      if protocolMoves == 0, ex.firstBlocked == nil, hasLiveUndecided(slots, generator) { ex.firstBlocked = sid }
+      id += 1
+      ex.expanded = id
+      ex.depth = level
+      if id & 1023 == 0 {
+        let now = Date()
+        if now.timeIntervalSince(lastReport) >= 0.25 {
+          lastReport = now
+          progress(ExplorationProgress(states: ex.store.count, transitions: ex.transitions, depth: level,
+                            seconds: now.timeIntervalSince(started), bytes: ex.store.bytes))
+        }
+      }
+    }
+    if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
+    ex.seconds = Date().timeIntervalSince(started)
+    return ex
+  }
+
+  func hasLiveUndecided(_ slots: [Int], _ generator: SuccessorGenerator) -> Bool {
+    for p in generator.system.processes.indices {
+      if !generator.system.isCrashed(slots, process: p), generator.decisionCode(slots, process: p) == 0 {
+        return true
+      }
+    }
+    return false
+  }
+}

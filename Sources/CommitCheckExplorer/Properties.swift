@@ -1,0 +1,281 @@
+import CommitCheckModel
+
+public enum Verdict: String, Sendable {
+  case holds, violated, unknown
+}
+
+public enum ViolationKind: String, Sendable {
+  case invariant, blocked, livelock
+}
+
+/// The verdict on one property, with its shortest counterexample when violated.
+public struct PropertyResult: Sendable {
+  public var name: String
+  /// `atomicity`, `termination` (built in), `invariant` or `eventually`.
+  public var category: String
+  public var verdict: Verdict
+  public var kind: ViolationKind?
+  public var trace: Trace?
+  /// For a blocked state: who waits for what. For unknown: why.
+  public var notes: [String] = []
+}
+
+extension Exploration {
+  /// Verdicts of atomicity, termination and the model's own properties, in that order.
+  public func checkProperties() -> [PropertyResult] {
+    var results: [PropertyResult] = []
+    let incompleteNote = "exploration stopped before the whole state space was seen"
+    func invariantResult(_ name: String, _ category: String, _ violation: UInt32?) -> PropertyResult {
+      if let v = violation {
+        return PropertyResult(name: name, category: category, verdict: .violated, kind: .invariant,
+                              trace: trace(along: pathTo(v)))
+      }
+      return PropertyResult(name: name, category: category, verdict: complete ? .holds : .unknown,
+                            notes: complete ? [] : [incompleteNote])
+    }
+    results.append(invariantResult("atomicity", "atomicity", firstViolation[0]))
+    results.append(terminationResult(incompleteNote))
+    for (i, p) in system.properties.enumerated() {
+      switch p.kind {
+      case .invariant:
+        results.append(invariantResult(p.name, "invariant", firstViolation[i + 1]))
+      case .eventually:
+        results.append(eventuallyResult(i, incompleteNote))
+      }
+    }
+    return results
+  }
+
+  func terminationResult(_ incompleteNote: String) -> PropertyResult {
+    var result = PropertyResult(name: "termination", category: "termination", verdict: .holds)
+    if let b = firstBlocked {
+      result.verdict = .violated
+      result.kind = .blocked
+      result.trace = trace(along: pathTo(b))
+      result.notes = waitingDescription(state(b))
+      return result
+    }
+    guard complete, keptEdges else {
+      result.verdict = .unknown
+      result.notes = [complete ? "termination needs the state graph's edges" : incompleteNote]
+      return result
+    }
+    let generator = SuccessorGenerator(system)
+    let count = stateCount
+    // Undecided live processes of each state, as a bit mask.
+    var undecided = [UInt64](repeating: 0, count: count)
+    for id in 0..<count {
+      let s = state(UInt32(id))
+      for p in system.processes.indices
+      where !system.isCrashed(s, process: p) && generator.decisionCode(s, process: p) == 0 {
+        undecided[id] |= 1 << UInt64(p)
+      }
+    }
+    let candidates = (0..<count).filter { undecided[$0] != 0 }.map { UInt32($0) }
+    for component in nontrivialComponents(candidates, member: { undecided[Int($0)] != 0 }) {
+      let union = component.reduce(UInt64(0)) { $0 | undecided[Int($1)] }
+      for p in system.processes.indices where (union >> UInt64(p)) & 1 != 0 {
+        let bit = UInt64(1) << UInt64(p)
+        let inner = component.filter { undecided[Int($0)] & bit != 0 }
+        let pieces = inner.count == component.count
+          ? [component] : nontrivialComponents(inner, member: { undecided[Int($0)] & bit != 0 })
+        for piece in pieces {
+          if let cycle = fairCycle(piece) {
+            result.verdict = .violated
+            result.kind = .livelock
+            let prefix = pathTo(cycle[0])
+            result.trace = trace(along: prefix + cycle.dropFirst(), loopStart: prefix.count - 1)
+            result.notes = ["\(system.processes[p].name) never decides on this fair cycle"]
+            return result
+          }
+        }
+      }
+    }
+    return result
+  }
+
+  func eventuallyResult(_ i: Int, _ incompleteNote: String) -> PropertyResult {
+    let name = system.properties[i].name
+    var result = PropertyResult(name: name, category: "eventually", verdict: .holds)
+    guard complete, keptEdges else {
+      result.verdict = .unknown
+      result.notes = [complete ? "'eventually' needs the state graph's edges" : incompleteNote]
+      return result
+    }
+    // Breadth-first over the states reachable without ever satisfying the property.
+    let generator = SuccessorGenerator(system)
+    var inside = [Bool](repeating: false, count: stateCount)
+    var parent = [UInt32](repeating: UInt32.max, count: stateCount)
+    var queue: [UInt32] = []
+    for id in 0..<initialCount where !generator.evaluate(property: i, in: state(UInt32(id))) {
+      inside[id] = true
+      queue.append(UInt32(id))
+    }
+    var head = 0
+    while head < queue.count {
+      let id = queue[head]
+      head += 1
+      if !hasProtocolMove[Int(id)] {
+        result.verdict = .violated
+        result.kind = .blocked
+        result.trace = trace(along: restrictedPath(to: id, parent))
+        result.notes = ["no move of the protocol is enabled here, and '\(name)' never held"]
+        return result
+      }
+      for e in edges(of: id) {
+        let t = edgeTargets[e]
+        if inside[Int(t)] || generator.evaluate(property: i, in: state(t)) { continue }
+        inside[Int(t)] = true
+        parent[Int(t)] = id
+        queue.append(t)
+      }
+    }
+    for component in nontrivialComponents(queue, member: { inside[Int($0)] }) {
+      if let cycle = fairCycle(component) {
+        result.verdict = .violated
+        result.kind = .livelock
+        let prefix = restrictedPath(to: cycle[0], parent)
+        result.trace = trace(along: prefix + cycle.dropFirst(), loopStart: prefix.count - 1)
+        result.notes = ["a fair cycle on which '\(name)' never holds"]
+        return result
+      }
+    }
+    return result
+  }
+
+  func restrictedPath(to id: UInt32, _ parent: [UInt32]) -> [UInt32] {
+    var path = [id]
+    var cur = id
+    while parent[Int(cur)] != UInt32.max {
+      cur = parent[Int(cur)]
+      path.append(cur)
+    }
+    return path.reversed()
+  }
+
+  /// Strongly connected components (Tarjan, iterative) of the protocol-move subgraph induced by
+  /// `member`, keeping only those that contain a cycle.
+  func nontrivialComponents(_ nodes: [UInt32], member: (UInt32) -> Bool) -> [[UInt32]] {
+    var index: [UInt32: Int] = [:]
+    var low: [UInt32: Int] = [:]
+    var onStack: Set<UInt32> = []
+    var stack: [UInt32] = []
+    var result: [[UInt32]] = []
+    var counter = 0
+    for root in nodes where index[root] == nil {
+      var work: [(node: UInt32, edge: Int)] = [(root, edges(of: root).lowerBound)]
+      index[root] = counter
+      low[root] = counter
+      counter += 1
+      stack.append(root)
+      onStack.insert(root)
+      while let (v, e) = work.last {
+        let range = edges(of: v)
+        if e < range.upperBound {
+          work[work.count - 1].edge = e + 1
+          let w = edgeTargets[e]
+          guard !edgeActions[e].kind.isFailure, member(w) else { continue }
+          if index[w] == nil {
+            index[w] = counter
+            low[w] = counter
+            counter += 1
+            stack.append(w)
+            onStack.insert(w)
+            work.append((w, edges(of: w).lowerBound))
+          } else if onStack.contains(w) {
+            low[v] = min(low[v]!, index[w]!)
+          }
+          continue
+        }
+        work.removeLast()
+        if let parent = work.last?.node { low[parent] = min(low[parent]!, low[v]!) }
+        if low[v] == index[v] {
+          var component: [UInt32] = []
+          while true {
+            let w = stack.removeLast()
+            onStack.remove(w)
+            component.append(w)
+            if w == v { break }
+          }
+          let cyclic = component.count > 1 || edges(of: v).contains { e in
+            edgeTargets[e] == v && !edgeActions[e].kind.isFailure
+          }
+          if cyclic { result.append(component.sorted()) }
+        }
+      }
+    }
+    return result.sorted { $0[0] < $1[0] }
+  }
+
+  /// A cycle through a component that is weakly fair: every fairness unit enabled in all of the
+  /// component's states is taken on it. Nil when the component admits no fair cycle.
+  ///
+  /// Under weak fairness a component either is fair as a whole or contains no fair cycle: a
+  /// unit enabled everywhere and never taken inside is enabled everywhere on every sub-cycle.
+  func fairCycle(_ component: [UInt32]) -> [UInt32]? {
+    let members = Set(component)
+    var enabledEverywhere: Set<Int64>?
+    var taken: [Int64: (from: UInt32, to: UInt32)] = [:]
+    for v in component {
+      var here: Set<Int64> = []
+      for e in edges(of: v) where !edgeActions[e].kind.isFailure {
+        let unit = edgeActions[e].fairnessUnit
+        here.insert(unit)
+        if members.contains(edgeTargets[e]), taken[unit] == nil { taken[unit] = (v, edgeTargets[e]) }
+      }
+      enabledEverywhere = enabledEverywhere.map { $0.intersection(here) } ?? here
+    }
+    let required = (enabledEverywhere ?? []).sorted()
+    guard required.allSatisfy({ taken[$0] != nil }) else { return nil }
+    // Walk from the first state through one edge of each required unit, then back.
+    let start = component[0]
+    var cycle: [UInt32] = [start]
+    var current = start
+    for unit in required {
+      let (from, to) = taken[unit]!
+      cycle += shortestPath(from: current, to: from, within: members).dropFirst()
+      cycle.append(to)
+      current = to
+    }
+    if cycle.count == 1 || current != start {
+      if cycle.count == 1 {
+        // No unit is required: take any edge inside, then come back.
+        guard let e = edges(of: start).first(where: {
+          !edgeActions[$0].kind.isFailure && members.contains(edgeTargets[$0])
+        }) else { return nil }
+        cycle.append(edgeTargets[e])
+        current = edgeTargets[e]
+      }
+      if current != start { cycle += shortestPath(from: current, to: start, within: members).dropFirst() }
+    }
+    return cycle
+  }
+
+  /// Breadth-first path over protocol moves inside `members` (both ends included).
+  func shortestPath(from: UInt32, to: UInt32, within members: Set<UInt32>) -> [UInt32] {
+    if from == to { return [from] }
+    var parent: [UInt32: UInt32] = [from: from]
+    var queue = [from]
+    var head = 0
+    while head < queue.count {
+      let v = queue[head]
+      head += 1
+      for e in edges(of: v) where !edgeActions[e].kind.isFailure {
+        let w = edgeTargets[e]
+        guard members.contains(w), parent[w] == nil else { continue }
+        parent[w] = v
+        if w == to {
+          var path = [w]
+          var cur = w
+          while cur != from {
+            cur = parent[cur]!
+            path.append(cur)
+          }
+          return path.reversed()
+        }
+        queue.append(w)
+      }
+    }
+    return [from, to]
+  }
+}

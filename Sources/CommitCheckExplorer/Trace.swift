@@ -1,0 +1,214 @@
+import CommitCheckModel
+
+/// One step of a counterexample: the move taken and what it changed, told as processes and
+/// messages.
+public struct TraceStep: Sendable {
+  /// 0 for the initial state.
+  public var index: Int
+  public var action: Action?
+  public var state: [Int]
+  /// The acting process (`Participant[2]`), or nil for network failures and the initial state.
+  public var process: String?
+  public var kind: String
+  /// The transition with its choices (`on_prepare.vote_yes`), or the failure kind.
+  public var transition: String
+  /// The message received, lost or duplicated, with its source and target.
+  public var message: String?
+  public var messageFrom: String?
+  public var messageTo: String?
+  /// The control state the process moved to, when it moved.
+  public var newState: String?
+  public var sends: [String] = []
+  public var changes: [String] = []
+  /// A one-line account: `Participant[2] receives Prepare from Coordinator → prepared; sends ...`
+  public var text: String
+}
+
+public struct Trace: Sendable {
+  public var steps: [TraceStep]
+  /// For a livelock: the index of the step where the repeated cycle starts (the cycle runs to
+  /// the end and returns to that step's state).
+  public var loopStart: Int?
+}
+
+extension Exploration {
+  /// The ids on the BFS parent path from an initial state to `id`.
+  public func pathTo(_ id: UInt32) -> [UInt32] {
+    var path: [UInt32] = [id]
+    var cur = id
+    while parents[Int(cur)] != UInt32.max {
+      cur = parents[Int(cur)]
+      path.append(cur)
+    }
+    return path.reversed()
+  }
+
+  /// The trace along consecutive state ids, finding each step's action by regenerating the
+  /// successors of its predecessor (so every printed step is a real move of the model).
+  public func trace(along ids: [UInt32], loopStart: Int? = nil) -> Trace {
+    let generator = SuccessorGenerator(system)
+    var steps: [TraceStep] = []
+    guard let first = ids.first else { return Trace(steps: [], loopStart: nil) }
+    var previous = state(first)
+    steps.append(describeInitial(previous))
+    for (k, id) in ids.dropFirst().enumerated() {
+      let target = state(id)
+      var found: Action?
+      try? generator.successors(of: previous) { action, next in
+        if found == nil && next == target { found = action }
+      }
+      steps.append(describe(from: previous, action: found, to: target, index: k + 1))
+      previous = target
+    }
+    return Trace(steps: steps, loopStart: loopStart)
+  }
+
+  func describeInitial(_ slots: [Int]) -> TraceStep {
+    let inFlight = system.messagesInFlight(slots).map { messageLine($0) }
+    var text = "initial state: " + system.processes.indices.map { p in
+      "\(system.processes[p].name) \(controlName(slots, p))"
+    }.joined(separator: ", ")
+    if !inFlight.isEmpty { text += "; in flight: " + inFlight.joined(separator: ", ") }
+    return TraceStep(index: 0, action: nil, state: slots, process: nil, kind: "initial",
+                     transition: "initial", sends: inFlight, text: text)
+  }
+
+  func controlName(_ slots: [Int], _ p: Int) -> String {
+    system.roles[system.processes[p].role].states[system.controlState(slots, process: p)]
+  }
+
+  func messageLine(_ m: (source: Int, target: Int, text: String, copies: Int)) -> String {
+    let copies = m.copies > 1 ? " ×\(m.copies)" : ""
+    return "\(m.text) \(system.processes[m.source].name)→\(system.processes[m.target].name)\(copies)"
+  }
+
+  /// The message an action refers to (received, lost or duplicated), read from the state before.
+  func actionMessage(_ a: Action, before: [Int]) -> (text: String, source: Int, target: Int)? {
+    guard a.message >= 0, a.kind == .receive || a.kind == .lose || a.kind == .duplicate else { return nil }
+    let c = system.channels[Int(a.message)]
+    if system.network == .fifo {
+      let position = a.kind == .receive ? 0 : Int(a.choice)
+      let code = before[c.slot + position]
+      guard code > 0 else { return nil }
+      let (m, v) = system.fifoMessage(code: code - 1)
+      return (system.messageText(m, valuation: v), c.source, c.target)
+    }
+    return (system.messageText(c.message, valuation: c.valuation), c.source, c.target)
+  }
+
+  func describe(from before: [Int], action: Action?, to after: [Int], index: Int) -> TraceStep {
+    guard let a = action else {
+      return TraceStep(index: index, action: nil, state: after, process: nil, kind: "unknown",
+                       transition: "?", text: "(no move of the model leads here)")
+    }
+    let processName = a.process >= 0 ? system.processes[Int(a.process)].name : nil
+    var step = TraceStep(index: index, action: a, state: after, process: processName, kind: a.kind.name,
+                         transition: system.actionName(a), text: "")
+    let msg = actionMessage(a, before: before)
+    if let msg {
+      step.message = msg.text
+      step.messageFrom = system.processes[msg.source].name
+      step.messageTo = system.processes[msg.target].name
+    }
+    var text: String
+    switch a.kind {
+    case .receive:
+      text = "\(processName!) receives \(msg?.text ?? "?") from \(step.messageFrom ?? "?") [\(step.transition)]"
+    case .step:
+      text = "\(processName!) steps [\(step.transition)]"
+    case .timeout:
+      text = "\(processName!) times out [\(step.transition)]"
+    case .crash:
+      text = "\(processName!) crashes"
+    case .recover:
+      text = "\(processName!) recovers"
+    case .lose:
+      text = "network loses \(msg?.text ?? "?") \(step.messageFrom ?? "?")→\(step.messageTo ?? "?")"
+    case .duplicate:
+      text = "network duplicates \(msg?.text ?? "?") \(step.messageFrom ?? "?")→\(step.messageTo ?? "?")"
+    case .partition:
+      let (left, right) = system.partitionGroups(Int(a.message))
+      text = "network partitions {\(left.joined(separator: ", "))} | {\(right.joined(separator: ", "))}"
+    }
+    if a.process >= 0 {
+      let p = Int(a.process)
+      let oldState = system.controlState(before, process: p), newState = system.controlState(after, process: p)
+      if oldState != newState || a.kind == .recover {
+        step.newState = controlName(after, p)
+        let decision = system.decision(after, process: p).map { " (decides \($0.rawValue))" } ?? ""
+        text += " → \(step.newState!)\(decision)"
+      }
+      step.changes = variableChanges(p, before, after)
+    }
+    step.sends = sentMessages(before, after, consumed: a.kind == .receive ? msg : nil)
+    if !step.sends.isEmpty { text += "; sends " + step.sends.joined(separator: ", ") }
+    if !step.changes.isEmpty { text += "; " + step.changes.joined(separator: ", ") }
+    step.text = text
+    return step
+  }
+
+  func variableChanges(_ p: Int, _ before: [Int], _ after: [Int]) -> [String] {
+    let info = system.processes[p]
+    var out: [String] = []
+    for v in system.roles[info.role].vars {
+      let base = info.base + 2 + v.offset
+      if case .map(let r, let vd) = v.domain {
+        for k in 0..<system.roles[r].count where before[base + k] != after[base + k] {
+          let key = system.processes[system.roles[r].firstProcess + k].name
+          out.append("\(v.name)[\(key)] = \(system.describe(value: system.value(code: after[base + k], domain: vd), domain: vd))")
+        }
+      } else if before[base] != after[base] {
+        out.append("\(v.name) = \(system.describe(value: system.value(code: after[base], domain: v.domain), domain: v.domain))")
+      }
+    }
+    return out
+  }
+
+  /// Messages added by a move (`Vote(yes: true) to Coordinator`).
+  func sentMessages(_ before: [Int], _ after: [Int], consumed: (text: String, source: Int, target: Int)?) -> [String] {
+    var out: [String] = []
+    for c in system.channels {
+      if system.network == .fifo {
+        let count = { (s: [Int]) in (0..<self.system.capacity).filter { s[c.slot + $0] != 0 }.count }
+        var old = count(before)
+        if let consumed, consumed.source == c.source, consumed.target == c.target { old -= 1 }
+        let new = count(after)
+        if new > old {
+          for k in old..<new {
+            let (m, v) = system.fifoMessage(code: after[c.slot + k] - 1)
+            out.append("\(system.messageText(m, valuation: v)) to \(system.processes[c.target].name)")
+          }
+        }
+      } else {
+        var old = before[c.slot]
+        if system.network == .unordered, let consumed, consumed.source == c.source, consumed.target == c.target,
+           consumed.text == system.messageText(c.message, valuation: c.valuation) { old -= 1 }
+        if after[c.slot] > old || (system.network == .set && after[c.slot] > before[c.slot]) {
+          out.append("\(system.messageText(c.message, valuation: c.valuation)) to \(system.processes[c.target].name)")
+        }
+      }
+    }
+    return out
+  }
+
+  /// What each live, undecided process of a state waits for: its control state and the
+  /// messages and moves that would let it go on.
+  public func waitingDescription(_ slots: [Int]) -> [String] {
+    var out: [String] = []
+    for (p, info) in system.processes.enumerated() {
+      if system.isCrashed(slots, process: p) || system.decision(slots, process: p) != nil { continue }
+      let s = system.controlState(slots, process: p)
+      let role = system.roles[info.role]
+      var waits: [String] = []
+      let enabledHere = system.transitionsEnabledIn(role: info.role, state: s)
+      let receives = Array(Set(enabledHere.filter { system.transitions[$0].kind == .receive }
+        .map { system.messages[system.transitions[$0].message].name })).sorted()
+      if !receives.isEmpty { waits.append("waits for " + receives.joined(separator: " or ")) }
+      let others = enabledHere.filter { system.transitions[$0].kind != .receive }.map { system.transitions[$0].name }
+      if !others.isEmpty { waits.append("its \(others.map { "'\($0)'" }.joined(separator: ", ")) cannot fire") }
+      if waits.isEmpty { waits.append("has no transition out of this state") }
+      out.append("\(info.name) in '\(role.states[s])' " + waits.joined(separator: "; "))
+    }
+    return out
+  }
+}

@@ -1,0 +1,144 @@
+import CommitCheckExplorer
+import CommitCheckModel
+import Foundation
+
+/// Writes a `CheckReport` as text for people or as JSON for scripts.
+///
+/// Both forms leave out wall-clock figures unless asked (`timing`), so the same model and options
+/// always give byte-identical reports.
+public enum ReportWriter {
+  public static func text(_ r: CheckReport, timing: Bool = false) -> String {
+    var out = "model:       \(r.model) (\(r.file))\n"
+    if !r.parameters.isEmpty {
+      out += "parameters:  " + r.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
+    }
+    out += "network:     \(r.network.rawValue)"
+    out += r.network == .set ? "\n" : ", capacity \(r.capacity)\n"
+    out += "failures:    " + (r.failures.isEmpty ? "none" : r.failures.map { "\($0.name) \($0.budget)" }.joined(separator: ", ")) + "\n"
+    out += "explored:    \(grouped(r.states)) states, \(grouped(r.transitions)) transitions, depth \(r.depth), "
+    out += String(format: "%.1f", r.bytesPerState) + " bytes/state"
+    switch r.stopReason {
+    case nil: out += "\n"
+    case .maxStates?: out += "\n             INCOMPLETE: stopped at the state limit (--max-states)\n"
+    case .runtimeError?: out += "\n             stopped by a model error\n"
+    }
+    if timing {
+      out += "time:        " + String(format: "%.3f", r.seconds) + " s, \(grouped(Int(r.statesPerSecond))) states/s\n"
+    }
+    for w in r.warnings { out += w + "\n" }
+    if let (message, trace) = r.runtimeError {
+      out += "\nmodel error: \(message)\n"
+      if let trace { out += traceText(trace) }
+      return out
+    }
+    out += "\n"
+    let width = max(12, (r.properties.map(\.name.count).max() ?? 0) + 2)
+    for p in r.properties {
+      let label = p.name.padding(toLength: width, withPad: " ", startingAt: 0)
+      switch p.verdict {
+      case .holds: out += "\(label)holds\n"
+      case .unknown: out += "\(label)unknown (\(p.notes.joined(separator: "; ")))\n"
+      case .violated:
+        out += "\(label)VIOLATED (\(p.kind?.rawValue ?? "?"))\n"
+        if let trace = p.trace { out += traceText(trace) }
+        if p.kind == .blocked && p.category == "termination" {
+          out += "    blocked: " + p.notes.joined(separator: ";\n             ") + "\n"
+        } else {
+          for n in p.notes { out += "    \(n)\n" }
+        }
+      }
+    }
+    let violated = r.properties.filter { $0.verdict == .violated }.count
+    let unknown = r.properties.filter { $0.verdict == .unknown }.count
+    out += "\n"
+    if violated > 0 {
+      out += "\(violated) of \(r.properties.count) properties violated\n"
+    } else if unknown > 0 {
+      out += "no violation found, \(unknown) of \(r.properties.count) properties unknown (incomplete)\n"
+    } else {
+      out += "all \(r.properties.count) properties hold\n"
+    }
+    return out
+  }
+
+  static func traceText(_ trace: Trace) -> String {
+    var out = ""
+    for step in trace.steps {
+      let marker = trace.loopStart == step.index ? "  ↻ cycle starts here\n" : ""
+      out += marker
+      out += "  \(step.index). \(step.text)\n"
+    }
+    if trace.loopStart != nil { out += "  ↻ back to step \(trace.loopStart!)\n" }
+    return out
+  }
+
+  /// Digits in groups of three: `61,515,776`.
+  public static func grouped(_ n: Int) -> String {
+    let digits = String(abs(n))
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+      out.append(ch)
+    }
+    return n < 0 ? "-" + out : out
+  }
+
+  public static func json(_ r: CheckReport, timing: Bool = false) -> String {
+    var fields: [(String, JSON)] = [
+      ("model", .string(r.model)),
+      ("file", .string(r.file)),
+      ("parameters", .object(r.parameters.map { ($0.name, .int($0.value)) })),
+      ("network", .string(r.network.rawValue)),
+      ("failures", .object(r.failures.map { ($0.name, .int($0.budget)) })),
+      ("states", .int(r.states)),
+      ("transitions", .int(r.transitions)),
+      ("depth", .int(r.depth)),
+      ("complete", .bool(r.complete)),
+      ("stop_reason", r.stopReason.map { .string($0.rawValue) } ?? .null),
+      ("bytes_per_state", .double((r.bytesPerState * 10).rounded() / 10)),
+    ]
+    if timing {
+      fields.append(("seconds", .double(r.seconds)))
+      fields.append(("states_per_second", .double(r.statesPerSecond.rounded())))
+    }
+    fields.append(("properties", .array(r.properties.map(property))))
+    fields.append(("warnings", .array(r.warnings.map { .string($0) })))
+    if let (message, trace) = r.runtimeError {
+      fields.append(("error", .object([
+        ("message", .string(message)),
+        ("trace", trace.map { .array($0.steps.map(step)) } ?? .null),
+      ])))
+    } else {
+      fields.append(("error", .null))
+    }
+    return JSON.object(fields).rendered()
+  }
+
+  static func property(_ p: PropertyResult) -> JSON {
+    .object([
+      ("name", .string(p.name)),
+      ("category", .string(p.category)),
+      ("verdict", .string(p.verdict.rawValue)),
+      ("kind", p.kind.map { .string($0.rawValue) } ?? .null),
+      ("notes", .array(p.notes.map { .string($0) })),
+      ("loop_start", p.trace?.loopStart.map { .int($0) } ?? .null),
+      ("trace", .array(p.trace?.steps.map(step) ?? [])),
+    ])
+  }
+
+  static func step(_ s: TraceStep) -> JSON {
+    .object([
+      ("step", .int(s.index)),
+      ("kind", .string(s.kind)),
+      ("process", s.process.map { .string($0) } ?? .null),
+      ("transition", .string(s.transition)),
+      ("message", s.message.map { .string($0) } ?? .null),
+      ("from", s.messageFrom.map { .string($0) } ?? .null),
+      ("to", s.messageTo.map { .string($0) } ?? .null),
+      ("state", s.newState.map { .string($0) } ?? .null),
+      ("sends", .array(s.sends.map { .string($0) })),
+      ("changes", .array(s.changes.map { .string($0) })),
+      ("text", .string(s.text)),
+    ])
+  }
+}

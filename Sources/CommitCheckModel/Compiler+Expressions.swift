@@ -1,0 +1,451 @@
+import CommitCheckLanguage
+
+/// What names mean where an expression is compiled.
+struct Scope {
+  /// The role of `self`; nil in properties and initializers.
+  var role: Int?
+  /// Only literals, parameters and arithmetic (parameter bounds, counts, ranges).
+  var constantOnly = false
+  var locals: [(name: String, type: VType, index: Int)] = []
+  var nextLocal = 0
+
+  init(role: Int?, constantOnly: Bool = false) {
+    self.role = role
+    self.constantOnly = constantOnly
+  }
+
+  func local(_ name: String) -> (type: VType, index: Int)? {
+    locals.last { $0.name == name }.map { ($0.type, $0.index) }
+  }
+}
+
+struct Typed {
+  var type: VType
+  var eval: Eval
+  static let error = Typed(type: .error, eval: { _ in 0 })
+}
+
+extension Compiler {
+  func bind(_ scope: inout Scope, _ name: String, _ type: VType) -> Int {
+    let index = scope.nextLocal
+    scope.locals.append((name, type, index))
+    scope.nextLocal += 1
+    maxLocals = max(maxLocals, scope.nextLocal)
+    return index
+  }
+
+  /// The amount added to a stored code to get the value.
+  func codeOffset(_ d: Domain) -> Int {
+    switch d {
+    case .range(let l, _): l
+    case .process(let r): roles[r].firstProcess
+    case .map(_, let v): codeOffset(v)
+    default: 0
+    }
+  }
+
+  var processBases: [Int] { processes.map(\.base) }
+
+  func constantValue(_ value: Int, _ type: VType) -> Typed {
+    Typed(type: type, eval: { _ in value })
+  }
+
+  /// A reference to a variable's first slot: of `self` (a bare name) or of another process
+  /// (`p.name`).
+  func variableRef(_ expr: Expr, scope: Scope) -> (base: Eval, variable: VarInfo)? {
+    switch expr.kind {
+    case .name(let n):
+      guard scope.local(n) == nil, let r = scope.role, let v = roles[r].vars.first(where: { $0.name == n }) else {
+        return nil
+      }
+      usedVariables.insert("\(r).\(n)")
+      let off = 2 + v.offset
+      return ({ e in e.selfBase + off }, v)
+    case .member(let target, let member):
+      let p = compileExpr(target, scope: scope)
+      guard p.type != .error else { return nil }
+      guard case .process(let r?) = p.type else {
+        error("'.\(member.name)' needs a process of a known role, found \(p.type.describe(self))", target.range)
+        return nil
+      }
+      guard let v = roles[r].vars.first(where: { $0.name == member.name }) else {
+        error("role '\(roles[r].name)' has no variable '\(member.name)'", member.range)
+        return nil
+      }
+      usedVariables.insert("\(r).\(member.name)")
+      let bases = processBases
+      let off = 2 + v.offset
+      let pe = p.eval
+      return ({ e in bases[pe(e)] + off }, v)
+    default:
+      return nil
+    }
+  }
+
+  func compileExpr(_ expr: Expr, scope: Scope) -> Typed {
+    switch expr.kind {
+    case .int(let v): return constantValue(v, .int)
+    case .bool(let b): return constantValue(b ? 1 : 0, .bool)
+    case .real:
+      error("a number with a fraction is only allowed as a rate", expr.range)
+      return .error
+    case .name(let n): return compileName(n, expr: expr, scope: scope)
+    case .member:
+      if scope.constantOnly { return notConstant(expr) }
+      guard let (base, v) = variableRef(expr, scope: scope) else { return .error }
+      return readVariable(base, v, range: expr.range)
+    case .index(let target, let key): return compileIndex(target, key, expr: expr, scope: scope)
+    case .unary(let op, let operand):
+      let a = compileExpr(operand, scope: scope)
+      guard a.type != .error else { return .error }
+      let f = a.eval
+      switch op {
+      case .not:
+        guard expect(a, .bool, operand.range, "'not'") else { return .error }
+        return Typed(type: .bool, eval: { e in 1 - f(e) })
+      case .negate:
+        guard expect(a, .int, operand.range, "'-'") else { return .error }
+        return Typed(type: .int, eval: { e in 0 &- f(e) })
+      }
+    case .binary(let op, let lhs, let rhs): return compileBinary(op, lhs, rhs, expr: expr, scope: scope)
+    case .conditional(let c, let a, let b):
+      let tc = compileExpr(c, scope: scope), ta = compileExpr(a, scope: scope), tb = compileExpr(b, scope: scope)
+      guard tc.type != .error, ta.type != .error, tb.type != .error else { return .error }
+      guard expect(tc, .bool, c.range, "a condition") else { return .error }
+      guard let t = unify(ta.type, tb.type) else {
+        error("the branches of '?:' have different types: \(ta.type.describe(self)) and \(tb.type.describe(self))", expr.range)
+        return .error
+      }
+      let (fc, fa, fb) = (tc.eval, ta.eval, tb.eval)
+      return Typed(type: t, eval: { e in fc(e) != 0 ? fa(e) : fb(e) })
+    case .call(let name, let args): return compileCall(name, args, expr: expr, scope: scope)
+    case .quantifier(let kind, let variable, let roleName, let body):
+      if scope.constantOnly { return notConstant(expr) }
+      guard let r = roleIndex[roleName.name] else {
+        error("unknown role '\(roleName.name)'", roleName.range)
+        return .error
+      }
+      var inner = scope
+      let slot = bind(&inner, variable.name, .process(r))
+      let tb = compileExpr(body, scope: inner)
+      guard tb.type != .error else { return .error }
+      let what = "the body of '\(kind.rawValue) \(variable.name) in \(roleName.name)'"
+      guard expect(tb, .bool, body.range, what) else { return .error }
+      let first = roles[r].firstProcess, end = first + roles[r].count, f = tb.eval
+      switch kind {
+      case .all:
+        return Typed(type: .bool, eval: { e in
+          for p in first..<end {
+            e.locals[slot] = p
+            if f(e) == 0 { return 0 }
+          }
+          return 1
+        })
+      case .some:
+        return Typed(type: .bool, eval: { e in
+          for p in first..<end {
+            e.locals[slot] = p
+            if f(e) != 0 { return 1 }
+          }
+          return 0
+        })
+      case .count:
+        return Typed(type: .int, eval: { e in
+          var n = 0
+          for p in first..<end {
+            e.locals[slot] = p
+            n += f(e)
+          }
+          return n
+        })
+      }
+    case .allOf(let roleName):
+      guard let r = roleIndex[roleName.name] else {
+        error("unknown role '\(roleName.name)'", roleName.range)
+        return .error
+      }
+      return constantValue((1 << roles[r].count) - 1, .set(r))
+    case .setLiteral(let elements):
+      if elements.isEmpty { return constantValue(0, .emptySet) }
+      var role: Int?
+      var evals: [Eval] = []
+      for el in elements {
+        let t = compileExpr(el, scope: scope)
+        guard t.type != .error else { return .error }
+        guard case .process(let r?) = t.type, role == nil || role == r else {
+          error("set elements must be processes of one role, found \(t.type.describe(self))", el.range)
+          return .error
+        }
+        role = r
+        evals.append(t.eval)
+      }
+      let first = roles[role!].firstProcess, elementEvals = evals
+      return Typed(type: .set(role!), eval: { e in elementEvals.reduce(0) { $0 | (1 << ($1(e) - first)) } })
+    }
+  }
+
+  func notConstant(_ expr: Expr) -> Typed {
+    error("expected a constant expression (literals and parameters only)", expr.range)
+    return .error
+  }
+
+  func expect(_ t: Typed, _ type: VType, _ range: SourceRange, _ what: String) -> Bool {
+    if t.type == type { return true }
+    error("\(what) needs \(type.describe(self)), found \(t.type.describe(self))", range)
+    return false
+  }
+
+  func unify(_ a: VType, _ b: VType) -> VType? {
+    if a == b { return a }
+    switch (a, b) {
+    case (.emptySet, .set), (.set, .emptySet): return a == .emptySet ? b : a
+    case (.process(let x), .process(let y)): return .process(x == y ? x : nil)
+    default: return nil
+    }
+  }
+
+  func readVariable(_ base: @escaping Eval, _ v: VarInfo, range: SourceRange) -> Typed {
+    if case .map = v.domain {
+      error("map '\(v.name)' must be indexed, as in '\(v.name)[p]'", range)
+      return .error
+    }
+    let k = codeOffset(v.domain)
+    return Typed(type: type(of: v.domain), eval: { e in e.slots[base(e)] + k })
+  }
+
+  func compileName(_ n: String, expr: Expr, scope: Scope) -> Typed {
+    if let local = scope.local(n) {
+      let i = local.index
+      return Typed(type: local.type, eval: { e in e.locals[i] })
+    }
+    if n == "self" {
+      guard let r = scope.role, !scope.constantOnly else {
+        error("'self' is only meaningful inside a role", expr.range)
+        return .error
+      }
+      return Typed(type: .process(r), eval: { e in e.selfProcess })
+    }
+    if scope.role != nil, !scope.constantOnly, let (base, v) = variableRef(expr, scope: scope) {
+      return readVariable(base, v, range: expr.range)
+    }
+    if let v = params[n] { return constantValue(v, .int) }
+    if let c = enumCase[n] { return constantValue(c.value, .enumeration(c.enumIndex)) }
+    if let r = roleIndex[n] {
+      if scope.constantOnly { return notConstant(expr) }
+      guard roles[r].count == 1 else {
+        error("role '\(n)' has \(roles[r].count) instances; name one ('\(n)[1]') or quantify ('all p in \(n): ...')", expr.range)
+        return .error
+      }
+      return constantValue(roles[r].firstProcess, .process(r))
+    }
+    if model.params.contains(where: { $0.name.name == n }) { return .error }  // already reported
+    if let r = scope.role, roles[r].states.contains(n) {
+      error("control state '\(n)' can only be tested with 'in' or used in 'goto'", expr.range)
+      return .error
+    }
+    error("unknown name '\(n)'", expr.range)
+    return .error
+  }
+
+  func compileIndex(_ target: Expr, _ key: Expr, expr: Expr, scope: Scope) -> Typed {
+    if case .name(let n) = target.kind, scope.local(n) == nil, let r = roleIndex[n] {
+      let tk = compileExpr(key, scope: scope)
+      guard tk.type != .error else { return .error }
+      guard expect(tk, .int, key.range, "an instance number") else { return .error }
+      let first = roles[r].firstProcess, count = roles[r].count, f = tk.eval, name = n
+      return Typed(type: .process(r), eval: { e in
+        let i = f(e)
+        if i < 1 || i > count {
+          e.error = "instance \(i) of role '\(name)' does not exist (1...\(count))"
+          return first
+        }
+        return first + i - 1
+      })
+    }
+    if scope.constantOnly { return notConstant(expr) }
+    guard let (base, v) = variableRef(target, scope: scope) else {
+      if case .name(let n) = target.kind, scope.local(n) == nil {
+        error("unknown map or role '\(n)'", target.range)
+      } else {
+        error("only maps and roles can be indexed", target.range)
+      }
+      return .error
+    }
+    guard case .map(let r, let valueDomain) = v.domain else {
+      error("'\(v.name)' is not a map and cannot be indexed", target.range)
+      return .error
+    }
+    guard let slot = mapSlot(base, r, key, scope: scope) else { return .error }
+    let k = codeOffset(valueDomain)
+    return Typed(type: type(of: valueDomain), eval: { e in e.slots[slot(e)] + k })
+  }
+
+  /// The slot of `map[key]`, given the map's first slot.
+  func mapSlot(_ base: @escaping Eval, _ r: Int, _ key: Expr, scope: Scope) -> Eval? {
+    let tk = compileExpr(key, scope: scope)
+    guard tk.type != .error else { return nil }
+    guard case .process(let kr) = tk.type, kr == nil || kr == r else {
+      error("a map over '\(roles[r].name)' is indexed by a process of that role, found \(tk.type.describe(self))", key.range)
+      return nil
+    }
+    let first = roles[r].firstProcess, count = roles[r].count, f = tk.eval, name = roles[r].name
+    return { e in
+      let i = f(e) - first
+      if i < 0 || i >= count {
+        e.error = "map key is not a process of role '\(name)'"
+        return base(e)
+      }
+      return base(e) + i
+    }
+  }
+
+  func compileBinary(_ op: BinaryOp, _ lhs: Expr, _ rhs: Expr, expr: Expr, scope: Scope) -> Typed {
+    if op == .in { return compileIn(lhs, rhs, scope: scope) }
+    let a = compileExpr(lhs, scope: scope), b = compileExpr(rhs, scope: scope)
+    guard a.type != .error, b.type != .error else { return .error }
+    let (fa, fb) = (a.eval, b.eval)
+    switch op {
+    case .and, .or, .implies:
+      guard expect(a, .bool, lhs.range, "'\(op.rawValue)'"), expect(b, .bool, rhs.range, "'\(op.rawValue)'") else {
+        return .error
+      }
+      switch op {
+      case .and: return Typed(type: .bool, eval: { e in fa(e) != 0 && fb(e) != 0 ? 1 : 0 })
+      case .or: return Typed(type: .bool, eval: { e in fa(e) != 0 || fb(e) != 0 ? 1 : 0 })
+      default: return Typed(type: .bool, eval: { e in fa(e) == 0 || fb(e) != 0 ? 1 : 0 })
+      }
+    case .equal, .notEqual:
+      guard unify(a.type, b.type) != nil, a.type != .real else {
+        error("cannot compare \(a.type.describe(self)) with \(b.type.describe(self))", expr.range)
+        return .error
+      }
+      if op == .equal { return Typed(type: .bool, eval: { e in fa(e) == fb(e) ? 1 : 0 }) }
+      return Typed(type: .bool, eval: { e in fa(e) != fb(e) ? 1 : 0 })
+    case .less, .lessEqual, .greater, .greaterEqual:
+      let ordered: Bool
+      switch (a.type, b.type) {
+      case (.int, .int), (.process, .process): ordered = true
+      default: ordered = false
+      }
+      guard ordered else {
+        error("'\(op.rawValue)' compares integers or processes, found \(a.type.describe(self)) and \(b.type.describe(self))", expr.range)
+        return .error
+      }
+      switch op {
+      case .less: return Typed(type: .bool, eval: { e in fa(e) < fb(e) ? 1 : 0 })
+      case .lessEqual: return Typed(type: .bool, eval: { e in fa(e) <= fb(e) ? 1 : 0 })
+      case .greater: return Typed(type: .bool, eval: { e in fa(e) > fb(e) ? 1 : 0 })
+      default: return Typed(type: .bool, eval: { e in fa(e) >= fb(e) ? 1 : 0 })
+      }
+    case .plus, .minus:
+      guard expect(a, .int, lhs.range, "'\(op.rawValue)'"), expect(b, .int, rhs.range, "'\(op.rawValue)'") else {
+        return .error
+      }
+      if op == .plus { return Typed(type: .int, eval: { e in fa(e) &+ fb(e) }) }
+      return Typed(type: .int, eval: { e in fa(e) &- fb(e) })
+    case .in:
+      return .error
+    }
+  }
+
+  /// `p in committed`, `p in {committed, aborted}` (control state tests) or `p in someSet`.
+  func compileIn(_ lhs: Expr, _ rhs: Expr, scope: Scope) -> Typed {
+    if scope.constantOnly { return notConstant(lhs) }
+    let a = compileExpr(lhs, scope: scope)
+    guard a.type != .error else { return .error }
+    guard case .process(let pr) = a.type else {
+      error("the left side of 'in' must be a process, found \(a.type.describe(self))", lhs.range)
+      return .error
+    }
+    let fa = a.eval
+    var stateNames: [(String, SourceRange)]?
+    if case .name(let n) = rhs.kind, scope.local(n) == nil, let r = pr, roles[r].states.contains(n) {
+      stateNames = [(n, rhs.range)]
+    } else if case .setLiteral(let els) = rhs.kind, !els.isEmpty {
+      var names: [(String, SourceRange)] = []
+      for el in els {
+        if case .name(let n) = el.kind, scope.local(n) == nil, let r = pr, roles[r].states.contains(n) {
+          names.append((n, el.range))
+        }
+      }
+      if names.count == els.count { stateNames = names }
+    }
+    if let stateNames, let r = pr {
+      var mask = 0
+      for (n, _) in stateNames { mask |= 1 << roles[r].states.firstIndex(of: n)! }
+      let bases = processBases, stateMask = mask
+      return Typed(type: .bool, eval: { e in (stateMask >> e.slots[bases[fa(e)]]) & 1 })
+    }
+    if case .name(let n) = rhs.kind, pr == nil, roles.contains(where: { $0.states.contains(n) }) {
+      error("cannot test the control state of a process whose role is not known", lhs.range)
+      return .error
+    }
+    let b = compileExpr(rhs, scope: scope)
+    guard b.type != .error else { return .error }
+    guard case .set(let r) = b.type else {
+      if case .name(let n) = rhs.kind, let r = pr {
+        error("'\(n)' is neither a state of role '\(roles[r].name)' nor a set", rhs.range)
+      } else {
+        error("the right side of 'in' must be a control state or a set, found \(b.type.describe(self))", rhs.range)
+      }
+      return .error
+    }
+    if let pr, pr != r { return constantValue(0, .bool) }
+    let first = roles[r].firstProcess, count = roles[r].count, fb = b.eval
+    return Typed(type: .bool, eval: { e in
+      let i = fa(e) - first
+      return i >= 0 && i < count ? (fb(e) >> i) & 1 : 0
+    })
+  }
+
+  func compileCall(_ name: Identifier, _ args: [Expr], expr: Expr, scope: Scope) -> Typed {
+    if scope.constantOnly { return notConstant(expr) }
+    let known = ["crashed", "unreachable", "decided", "size"]
+    guard known.contains(name.name) else {
+      error("unknown function '\(name.name)'; expected one of \(known.map { "'\($0)'" }.joined(separator: ", "))", name.range)
+      return .error
+    }
+    guard args.count == 1 else {
+      error("'\(name.name)' takes one argument, found \(args.count)", expr.range)
+      return .error
+    }
+    let a = compileExpr(args[0], scope: scope)
+    guard a.type != .error else { return .error }
+    let fa = a.eval
+    if name.name == "size" {
+      switch a.type {
+      case .set, .emptySet: return Typed(type: .int, eval: { e in fa(e).nonzeroBitCount })
+      default:
+        error("'size' needs a set, found \(a.type.describe(self))", args[0].range)
+        return .error
+      }
+    }
+    guard case .process = a.type else {
+      error("'\(name.name)' needs a process, found \(a.type.describe(self))", args[0].range)
+      return .error
+    }
+    let bases = processBases
+    switch name.name {
+    case "crashed":
+      return Typed(type: .bool, eval: { e in e.slots[bases[fa(e)] + 1] })
+    case "decided":
+      let decides: [[Bool]] = processes.map { p in roles[p.role].decisions.map { $0 != nil } }
+      return Typed(type: .bool, eval: { e in
+        let p = fa(e)
+        return decides[p][e.slots[bases[p]]] ? 1 : 0
+      })
+    default:
+      guard scope.role != nil else {
+        error("'unreachable' is only meaningful inside a role (unreachable from 'self')", name.range)
+        return .error
+      }
+      let maskSlot = globals.partitionMask
+      return Typed(type: .bool, eval: { e in
+        let p = fa(e)
+        if e.slots[bases[p] + 1] != 0 { return 1 }
+        let mask = e.slots[maskSlot]
+        return ((mask >> p) ^ (mask >> e.selfProcess)) & 1
+      })
+    }
+  }
+}

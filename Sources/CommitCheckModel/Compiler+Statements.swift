@@ -1,0 +1,481 @@
+import CommitCheckLanguage
+
+extension Compiler {
+  /// Records which roles send and receive each message, to type `from p` bindings.
+  func scanSends() {
+    senders = Array(repeating: [], count: messages.count)
+    receivers = Array(repeating: [], count: messages.count)
+    func walk(_ block: [Stmt], _ r: Int) {
+      for s in block {
+        switch s.kind {
+        case .send(let m, _, _): if let i = messageIndex[m.name] { senders[i].insert(r) }
+        case .ifElse(_, let a, let b): walk(a, r); walk(b ?? [], r)
+        case .choose(let branches): for b in branches { walk(b.body, r) }
+        default: break
+        }
+      }
+    }
+    for (r, role) in model.roles.enumerated() {
+      walk(role.start ?? [], r)
+      for t in role.transitions {
+        walk(t.body, r)
+        if case .receive(let m, _, _) = t.trigger, let i = messageIndex[m.name] { receivers[i].insert(r) }
+      }
+    }
+  }
+
+  func compileTransition(_ t: TransitionDecl, role r: Int) -> (TransitionInfo, CompiledTransition)? {
+    let roleName = roles[r].name
+    var states = Array(repeating: t.states.isEmpty, count: roles[r].states.count)
+    for s in t.states {
+      guard let i = roles[r].states.firstIndex(of: s.name) else {
+        error("unknown state '\(s.name)' in role '\(roleName)'", s.range)
+        return nil
+      }
+      states[i] = true
+    }
+    var scope = Scope(role: r)
+    var code = CompiledTransition(role: r, kind: .step, states: states, body: [])
+    var name = t.name?.name ?? "step"
+    switch t.trigger {
+    case .step:
+      code.kind = .step
+    case .timeout:
+      code.kind = .timeout
+      code.asynchronous = t.guardExpr == nil
+      name = t.name?.name ?? "timeout"
+    case .receive(let messageName, let fields, let sender):
+      code.kind = .receive
+      guard let m = messageIndex[messageName.name] else {
+        error("unknown message '\(messageName.name)'", messageName.range)
+        return nil
+      }
+      code.message = m
+      name = t.name?.name ?? "receive_\(messageName.name)"
+      for f in fields {
+        guard let k = messages[m].fieldNames.firstIndex(of: f.field.name) else {
+          error("message '\(messageName.name)' has no field '\(f.field.name)'", f.field.range)
+          continue
+        }
+        let fieldType = type(of: messages[m].fieldDomains[k])
+        if case .name(let n) = f.value.kind, isFreshName(n, scope: scope) {
+          code.patterns.append(PatternField(field: k, match: nil, bind: bind(&scope, n, fieldType)))
+          continue
+        }
+        let typed = compileExpr(f.value, scope: scope)
+        guard typed.type != .error else { continue }
+        guard unify(typed.type, fieldType) != nil else {
+          error("field '\(f.field.name)' is \(fieldType.describe(self)), but the pattern is \(typed.type.describe(self))", f.value.range)
+          continue
+        }
+        code.patterns.append(PatternField(field: k, match: typed.eval, bind: nil))
+      }
+      if let sender {
+        guard isFreshName(sender.name, scope: scope) else {
+          error("'\(sender.name)' is already declared; 'from' binds a new name to the sender", sender.range)
+          return nil
+        }
+        let roles = senders[m]
+        code.senderLocal = bind(&scope, sender.name, .process(roles.count == 1 ? roles.first : nil))
+      }
+    }
+    if let g = t.guardExpr {
+      let typed = compileExpr(g, scope: scope)
+      if typed.type != .error, expect(typed, .bool, g.range, "a 'when' guard") { code.guardEval = typed.eval }
+    }
+    var rate = 1.0
+    if let re = t.rate { rate = rateValue(re) ?? 1 }
+    choiceNames = []
+    choiceRates = []
+    code.body = compileBlock(t.body, scope: scope)
+    let info = TransitionInfo(
+      name: name, named: t.name != nil, role: r, kind: code.kind, message: code.message, choiceNames: choiceNames,
+      choiceRates: choiceRates, range: t.range, rate: rate)
+    return (info, code)
+  }
+
+  func rateValue(_ e: Expr) -> Double? {
+    switch e.kind {
+    case .real(let d) where d > 0: return d
+    case .int(let i) where i > 0: return Double(i)
+    default:
+      error("a rate must be a positive number", e.range)
+      return nil
+    }
+  }
+
+  /// A name in a pattern binds when it means nothing yet.
+  func isFreshName(_ n: String, scope: Scope) -> Bool {
+    if scope.local(n) != nil || n == "self" || params[n] != nil || enumCase[n] != nil || roleIndex[n] != nil {
+      return false
+    }
+    if let r = scope.role, roles[r].vars.contains(where: { $0.name == n }) { return false }
+    return true
+  }
+
+  func compileBlock(_ block: [Stmt], scope: Scope) -> [CStmt] {
+    block.compactMap { compileStmt($0, scope: scope) }
+  }
+
+  func compileStmt(_ s: Stmt, scope: Scope) -> CStmt? {
+    switch s.kind {
+    case .skip: return nil
+    case .ifElse(let c, let a, let b):
+      let tc = compileExpr(c, scope: scope)
+      let then = compileBlock(a, scope: scope), otherwise = compileBlock(b ?? [], scope: scope)
+      guard tc.type != .error, expect(tc, .bool, c.range, "'if'") else { return nil }
+      return .ifElse(tc.eval, then, otherwise)
+    case .choose(let branches):
+      var seen: Set<String> = []
+      for b in branches where !seen.insert(b.name.name).inserted {
+        error("duplicate choice '\(b.name.name)'", b.name.range)
+      }
+      var compiled: [(id: Int32, body: [CStmt])] = []
+      for b in branches {
+        choiceNames.append(b.name.name)
+        choiceRates.append(b.rate.flatMap { rateValue($0) } ?? 1)
+        if choiceNames.count > 15 { error("a transition has at most 15 choice branches in all", b.name.range) }
+        compiled.append((id: Int32(choiceNames.count), body: compileBlock(b.body, scope: scope)))
+      }
+      return .choose(compiled)
+    case .goto(let target):
+      guard let r = scope.role, let f = compileStateExpr(target, role: r, scope: scope) else { return nil }
+      return .simple({ e in e.gotoState = f(e) })
+    case .assign(let target, let index, let op, let value):
+      return compileAssign(target, index, op, value, scope: scope).map { .simple($0) }
+    case .send(let m, let args, let target):
+      return compileSend(m, args, target, range: s.range, scope: scope).map { .simple($0) }
+    }
+  }
+
+  func compileStateExpr(_ e: Expr, role r: Int, scope: Scope) -> Eval? {
+    switch e.kind {
+    case .name(let n) where scope.local(n) == nil:
+      guard let i = roles[r].states.firstIndex(of: n) else {
+        error("unknown state '\(n)' in role '\(roles[r].name)'", e.range)
+        return nil
+      }
+      return { _ in i }
+    case .conditional(let c, let a, let b):
+      let tc = compileExpr(c, scope: scope)
+      let fa = compileStateExpr(a, role: r, scope: scope), fb = compileStateExpr(b, role: r, scope: scope)
+      guard tc.type != .error, expect(tc, .bool, c.range, "a condition"), let fa, let fb else { return nil }
+      let fc = tc.eval
+      return { env in fc(env) != 0 ? fa(env) : fb(env) }
+    default:
+      error("expected a state of role '\(roles[r].name)' after 'goto'", e.range)
+      return nil
+    }
+  }
+
+  func compileAssign(_ target: Identifier, _ index: Expr?, _ op: AssignOp, _ value: Expr, scope: Scope) -> Exec? {
+    guard let r = scope.role else { return nil }
+    guard scope.local(target.name) == nil, let v = roles[r].vars.first(where: { $0.name == target.name }) else {
+      if scope.local(target.name) != nil || params[target.name] != nil {
+        error("cannot assign to '\(target.name)'; only the role's variables can be assigned", target.range)
+      } else {
+        error("unknown variable '\(target.name)' in role '\(roles[r].name)'", target.range)
+      }
+      return nil
+    }
+    usedVariables.insert("\(r).\(target.name)")
+    let off = 2 + v.offset
+    var slotEval: Eval = { e in e.selfBase + off }
+    var d = v.domain
+    if let index {
+      guard case .map(let mr, let vd) = v.domain else {
+        error("'\(v.name)' is not a map and cannot be indexed", target.range)
+        return nil
+      }
+      guard let s = mapSlot(slotEval, mr, index, scope: scope) else { return nil }
+      slotEval = s
+      d = vd
+    } else if case .map = v.domain {
+      error("assign to one entry of map '\(v.name)', as in '\(v.name)[p] = ...'", target.range)
+      return nil
+    }
+    let tv = compileExpr(value, scope: scope)
+    guard tv.type != .error else { return nil }
+    let fv = tv.eval, name = v.name, k = codeOffset(d), limit = size(d), domainText = describe(d)
+    let slot = slotEval
+    switch (op, d) {
+    case (.set, _):
+      guard compatible(tv.type, with: d) else {
+        error("cannot assign \(tv.type.describe(self)) to '\(name)' of type \(domainText)", value.range)
+        return nil
+      }
+      return { e in
+        let code = fv(e) - k
+        if code < 0 || code >= limit {
+          e.error = "value \(code + k) is outside \(domainText), the domain of '\(name)'"
+          return
+        }
+        e.slots[slot(e)] = code
+      }
+    case (.add, .set(let sr)), (.remove, .set(let sr)):
+      let first = roles[sr].firstProcess, count = roles[sr].count, add = op == .add, roleName = roles[sr].name
+      let isSet: Bool
+      switch tv.type {
+      case .process(let pr) where pr == nil || pr == sr: isSet = false
+      case .set(sr), .emptySet: isSet = true
+      default:
+        error("'\(op.rawValue)' on set<\(roles[sr].name)> needs a process of that role or a set, found \(tv.type.describe(self))", value.range)
+        return nil
+      }
+      return { e in
+        var bits = fv(e)
+        if !isSet {
+          let i = bits - first
+          if i < 0 || i >= count {
+            e.error = "process is not an instance of '\(roleName)'"
+            return
+          }
+          bits = 1 << i
+        }
+        let s = slot(e)
+        e.slots[s] = add ? (e.slots[s] | bits) : (e.slots[s] & ~bits)
+      }
+    case (.add, .range), (.remove, .range):
+      guard expect(tv, .int, value.range, "'\(op.rawValue)'") else { return nil }
+      let sign = op == .add ? 1 : -1
+      return { e in
+        let s = slot(e)
+        let code = e.slots[s] + sign * fv(e)
+        if code < 0 || code >= limit {
+          e.error = "value \(code + k) is outside \(domainText), the domain of '\(name)'"
+          return
+        }
+        e.slots[s] = code
+      }
+    default:
+      error("'\(op.rawValue)' needs a set or integer variable; '\(name)' is \(domainText)", target.range)
+      return nil
+    }
+  }
+
+  func compileSend(_ m: Identifier, _ args: [FieldArg], _ target: SendTarget, range: SourceRange, scope: Scope) -> Exec? {
+    guard let r = scope.role else { return nil }
+    guard let mi = messageIndex[m.name] else {
+      error("unknown message '\(m.name)'", m.range)
+      return nil
+    }
+    let info = messages[mi]
+    var fieldEvals: [(Eval, Int, Int)] = Array(repeating: ({ _ in 0 }, 0, 1), count: info.fieldNames.count)
+    var given = Array(repeating: false, count: info.fieldNames.count)
+    var stride = 1
+    var strides: [Int] = []
+    for d in info.fieldDomains {
+      strides.append(stride)
+      stride *= size(d)
+    }
+    for a in args {
+      guard let k = info.fieldNames.firstIndex(of: a.field.name) else {
+        error("message '\(m.name)' has no field '\(a.field.name)'", a.field.range)
+        continue
+      }
+      if given[k] {
+        error("field '\(a.field.name)' is given twice", a.field.range)
+        continue
+      }
+      given[k] = true
+      let t = compileExpr(a.value, scope: scope)
+      guard t.type != .error else { continue }
+      let d = info.fieldDomains[k]
+      guard compatible(t.type, with: d) else {
+        error("field '\(a.field.name)' of '\(m.name)' is \(describe(d)), found \(t.type.describe(self))", a.value.range)
+        continue
+      }
+      fieldEvals[k] = (t.eval, codeOffset(d), size(d))
+    }
+    if let missing = given.firstIndex(of: false) {
+      error("missing field '\(info.fieldNames[missing])' in message '\(m.name)'", range)
+      return nil
+    }
+    let evals = fieldEvals, fieldStrides = strides
+    let valuation: Eval = { e in
+      var v = 0
+      for (k, (f, off, size)) in evals.enumerated() {
+        let code = f(e) - off
+        if code < 0 || code >= size {
+          e.error = "field '\(info.fieldNames[k])' of '\(info.name)' is out of its domain"
+          return 0
+        }
+        v += code * fieldStrides[k]
+      }
+      return v
+    }
+    let net = network
+    switch target {
+    case .all(let roleName):
+      guard let tr = roleIndex[roleName.name] else {
+        error("unknown role '\(roleName.name)'", roleName.range)
+        return nil
+      }
+      flows.insert([mi, r, tr])
+      let first = roles[tr].firstProcess, end = first + roles[tr].count
+      return { e in
+        let v = valuation(e)
+        for p in first..<end where p != e.selfProcess { net.deliver(e, mi, v, to: p) }
+      }
+    case .process(let pe):
+      let t = compileExpr(pe, scope: scope)
+      guard t.type != .error else { return nil }
+      guard case .process(let tr) = t.type else {
+        error("a message is sent to a process or to 'all Role', found \(t.type.describe(self))", pe.range)
+        return nil
+      }
+      if let tr {
+        flows.insert([mi, r, tr])
+      } else {
+        for rr in receivers[mi].isEmpty ? Set(roles.indices) : receivers[mi] { flows.insert([mi, r, rr]) }
+      }
+      let ft = t.eval
+      return { e in
+        let v = valuation(e)
+        net.deliver(e, mi, v, to: ft(e))
+      }
+    }
+  }
+
+  func compileProperties() -> [Eval] {
+    var evals: [Eval] = []
+    var seen: Set<String> = ["atomicity", "termination"]
+    for p in model.properties {
+      if !seen.insert(p.name.name).inserted {
+        error(p.name.name == "atomicity" || p.name.name == "termination"
+          ? "'\(p.name.name)' is a built-in property; choose another name" : "duplicate property '\(p.name.name)'",
+          p.name.range)
+      }
+      let t = compileExpr(p.expr, scope: Scope(role: nil))
+      if t.type != .error { _ = expect(t, .bool, p.expr.range, "a property") }
+      evals.append(t.eval)
+    }
+    return evals
+  }
+
+  func layOutNetwork() {
+    let P = processes.count
+    network.processCount = P
+    network.processNames = processes.map(\.name)
+    network.messageNames = messages.map(\.name)
+    if let decl = model.network {
+      guard let sem = NetworkSemantics(rawValue: decl.kind.name) else {
+        error("unknown network semantics '\(decl.kind.name)'; expected 'unordered', 'fifo' or 'set'", decl.kind.range)
+        return
+      }
+      network.semantics = sem
+      network.capacity = sem == .fifo ? 4 : 2
+      if let c = decl.capacity, let value = constant(c) {
+        guard (1...Limits.capacity).contains(value) else {
+          error("network capacity must be between 1 and \(Limits.capacity)", c.range)
+          return
+        }
+        network.capacity = value
+      }
+    }
+    var base = 0
+    for m in messages {
+      network.valuationBase.append(base)
+      base += m.valuations
+    }
+    let sortedFlows = flows.sorted { $0.lexicographicallyPrecedes($1) }
+    if network.semantics == .fifo {
+      network.codeMessage = messages.indices.flatMap { m in Array(repeating: m, count: messages[m].valuations) }
+      network.codeValuation = messages.indices.flatMap { m in Array(0..<messages[m].valuations) }
+      network.channelIndex = Array(repeating: -1, count: P * P)
+      var pairs: Set<[Int]> = []
+      for f in sortedFlows { pairs.insert([f[1], f[2]]) }
+      for pr in pairs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        for s in processes.indices where processes[s].role == pr[0] {
+          for t in processes.indices where processes[t].role == pr[1] && network.channelIndex[s * P + t] < 0 {
+            network.channelIndex[s * P + t] = network.channels.count
+            var first = -1
+            for k in 0..<network.capacity {
+              let slot = newSlot("\(processes[s].name)->\(processes[t].name)[\(k)]", max: base)
+              if k == 0 { first = slot }
+            }
+            network.channels.append(ChannelInfo(source: s, target: t, message: -1, valuation: -1, slot: first))
+          }
+        }
+      }
+    } else {
+      let keys = base * P * P
+      guard keys <= Limits.networkSlots * 16 else {
+        error("the network has too many possible messages (\(keys)); reduce field domains or processes", model.name.range)
+        return
+      }
+      network.slotIndex = Array(repeating: -1, count: keys)
+      let maxCount = network.semantics == .set ? 1 : network.capacity
+      for f in sortedFlows {
+        let (m, sr, tr) = (f[0], f[1], f[2])
+        for v in 0..<messages[m].valuations {
+          for s in processes.indices where processes[s].role == sr {
+            for t in processes.indices where processes[t].role == tr {
+              let key = ((network.valuationBase[m] + v) * P + s) * P + t
+              guard network.slotIndex[key] < 0 else { continue }
+              let slot = newSlot("\(messages[m].name)#\(v) \(processes[s].name)->\(processes[t].name)", max: maxCount)
+              network.slotIndex[key] = slot
+              network.channels.append(ChannelInfo(source: s, target: t, message: m, valuation: v, slot: slot))
+              if network.channels.count > Limits.networkSlots {
+                error("the network has more than \(Limits.networkSlots) message slots", model.name.range)
+                return
+              }
+            }
+          }
+        }
+      }
+    }
+    network.channelsByTarget = Array(repeating: [], count: P)
+    for (i, c) in network.channels.enumerated() { network.channelsByTarget[c.target].append(i) }
+  }
+
+  func warnUnused(compiled: [CompiledTransition]) {
+    for (i, m) in model.messages.enumerated() where i < messages.count {
+      if senders[i].isEmpty {
+        diagnostics.append(.warning("message '\(m.name.name)' is declared but never sent", at: m.name.range))
+      } else if receivers[i].isEmpty {
+        diagnostics.append(.warning("message '\(m.name.name)' is sent but never received", at: m.name.range))
+      }
+    }
+    for (r, role) in model.roles.enumerated() {
+      for v in role.vars where !usedVariables.contains("\(r).\(v.name.name)") {
+        diagnostics.append(.warning("variable '\(v.name.name)' of role '\(role.name.name)' is never used", at: v.name.range))
+      }
+    }
+  }
+}
+
+extension NetworkTable {
+  /// Puts one message in flight, or records that the network's bound was exceeded.
+  func deliver(_ e: Env, _ message: Int, _ valuation: Int, to target: Int) {
+    if e.error != nil { return }
+    let source = e.selfProcess
+    switch semantics {
+    case .unordered, .set:
+      let s = slot(message: message, valuation: valuation, source: source, target: target)
+      if s < 0 {
+        e.error = "no network slot for this message (internal error)"
+        return
+      }
+      if semantics == .set {
+        e.slots[s] = 1
+      } else if e.slots[s] >= capacity {
+        e.error = "network capacity exceeded: \(capacity) copies of \(messageNames[message]) from \(processNames[source]) to \(processNames[target]) already in flight; raise 'network unordered capacity'"
+      } else {
+        e.slots[s] += 1
+      }
+    case .fifo:
+      let c = channelIndex[source * processCount + target]
+      if c < 0 {
+        e.error = "no channel for this message (internal error)"
+        return
+      }
+      let first = channels[c].slot
+      for k in 0..<capacity where e.slots[first + k] == 0 {
+        e.slots[first + k] = valuationBase[message] + valuation + 1
+        return
+      }
+      e.error = "fifo channel from \(processNames[source]) to \(processNames[target]) is full (\(capacity) messages); raise 'network fifo capacity'"
+    }
+  }
+}

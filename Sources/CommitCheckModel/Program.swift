@@ -1,0 +1,107 @@
+import CommitCheckLanguage
+
+/// A compiled expression: reads the environment, returns a value (booleans are 0 and 1).
+typealias Eval = @Sendable (Env) -> Int
+/// A compiled simple statement: writes the environment, or records an error in it.
+typealias Exec = @Sendable (Env) -> Void
+
+/// The mutable context compiled code runs in: the state being built, the acting process, the
+/// names bound by patterns and quantifiers. One per successor generator, reused for every state.
+final class Env {
+  var slots: [Int] = []
+  var selfProcess: Int = -1
+  var selfBase: Int = 0
+  var locals: [Int]
+  var gotoState: Int = -1
+  var choice: Int32 = 0
+  var choiceDepth: Int32 = 0
+  /// Set by compiled code that hits a runtime error (value out of range, network full).
+  var error: String?
+
+  init(localCount: Int) {
+    locals = Array(repeating: 0, count: max(localCount, 1))
+  }
+}
+
+/// A compiled statement. Control flow stays data so `choose` can fork the rest of the block.
+enum CStmt: Sendable {
+  case simple(Exec)
+  case ifElse(Eval, [CStmt], [CStmt])
+  /// Branches with their ids: 1-based, numbered through the whole transition.
+  case choose([(id: Int32, body: [CStmt])])
+}
+
+struct PatternField: Sendable {
+  var field: Int
+  /// Compare the field's value with this, or
+  var match: Eval?
+  /// bind the field's value to this local.
+  var bind: Int?
+}
+
+struct CompiledTransition: Sendable {
+  var role: Int
+  var kind: ActionKind
+  var states: [Bool]
+  var message: Int = -1
+  var patterns: [PatternField] = []
+  var senderLocal: Int?
+  var guardEval: Eval?
+  /// A timeout with no `when`: fires only when no receive of the process is enabled.
+  var asynchronous: Bool = false
+  var body: [CStmt]
+}
+
+/// Slots of the global failure budgets and the partition.
+struct GlobalSlots: Sendable {
+  var crash: [Int]
+  var recover: [Int]
+  var lose: Int
+  var duplicate: Int
+  var partitionBudget: Int
+  var partitionMask: Int
+}
+
+/// Where messages live; filled once all sends are known, read-only afterwards.
+///
+/// Compiled send statements capture it before the network layout exists, which is why it is a
+/// class. It is never mutated after `TransitionSystem` is built, so sharing it is safe.
+final class NetworkTable: @unchecked Sendable {
+  var semantics: NetworkSemantics = .unordered
+  var capacity = 2
+  var processCount = 0
+  var processNames: [String] = []
+  var messageNames: [String] = []
+  /// `[(message * valuations + valuation) * P + source] * P + target` → slot, or -1.
+  var slotIndex: [Int] = []
+  var valuationBase: [Int] = []
+  /// fifo: `source * P + target` → channel index, or -1.
+  var channelIndex: [Int] = []
+  var channels: [ChannelInfo] = []
+  /// fifo: a queue entry is `messageCode + 1`; `messageCode = valuationBase[m] + valuation`.
+  var codeMessage: [Int] = []
+  var codeValuation: [Int] = []
+  /// Per target process, the channels that can hold messages for it.
+  var channelsByTarget: [[Int]] = []
+
+  func slot(message: Int, valuation: Int, source: Int, target: Int) -> Int {
+    let key = ((valuationBase[message] + valuation) * processCount + source) * processCount + target
+    return slotIndex[key]
+  }
+}
+
+struct Program: Sendable {
+  var globals: GlobalSlots
+  var transitions: [CompiledTransition]
+  /// role → control state → transition indices, receives first, then steps, then timeouts.
+  var byRoleState: [[[Int]]]
+  var starts: [[CStmt]?]
+  var propertyEvals: [Eval]
+  var network: NetworkTable
+  var localCount: Int
+  /// Per message, per field: how to read the field's value out of a valuation number.
+  var fieldDecoders: [[(stride: Int, size: Int, offset: Int)]]
+  var initialSlots: [Int]
+  /// Per process, the slots to reset on recovery and their initial codes.
+  var volatileSlots: [[(slot: Int, code: Int)]]
+}

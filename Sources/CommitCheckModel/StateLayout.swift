@@ -1,0 +1,74 @@
+/// The fixed layout of a global state: a vector of small non-negative integers (slots), each
+/// stored in just the bits its domain needs, packed into 64-bit words.
+///
+/// Slots never straddle a word, so reading one is a shift and a mask. Successor computation
+/// works on the unpacked vector; the explorer stores the packed words.
+public struct StateLayout: Sendable {
+  /// The largest value each slot can hold.
+  public let maxValues: [Int]
+  /// Human-readable slot names, for errors and debugging.
+  public let names: [String]
+  public let wordIndex: [Int]
+  public let shifts: [UInt64]
+  public let masks: [UInt64]
+  /// Words per packed state.
+  public let wordCount: Int
+
+  init(maxValues: [Int], names: [String]) {
+    self.maxValues = maxValues
+    self.names = names
+    var wordIndex: [Int] = []
+    var shifts: [UInt64] = []
+    var masks: [UInt64] = []
+    var word = 0
+    var used = 0
+    for maxValue in maxValues {
+      let width = StateLayout.bitWidth(maxValue)
+      if used + width > 64 {
+        word += 1
+        used = 0
+      }
+      wordIndex.append(word)
+      shifts.append(UInt64(used))
+      masks.append(width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1)
+      used += width
+    }
+    self.wordIndex = wordIndex
+    self.shifts = shifts
+    self.masks = masks
+    self.wordCount = max(1, used == 0 ? word : word + 1)
+  }
+
+  /// Bits needed for values `0...maxValue` (at least 1).
+  public static func bitWidth(_ maxValue: Int) -> Int {
+    maxValue <= 1 ? 1 : Int.bitWidth - (maxValue).leadingZeroBitCount
+  }
+
+  public var slotCount: Int { maxValues.count }
+
+  /// Total bits of state, before word alignment.
+  public var bitCount: Int { maxValues.reduce(0) { $0 + StateLayout.bitWidth($1) } }
+
+  @inlinable
+  public func pack(_ slots: [Int], into words: inout [UInt64]) {
+    for i in 0..<words.count { words[i] = 0 }
+    for i in 0..<slots.count {
+      words[wordIndex[i]] |= (UInt64(truncatingIfNeeded: slots[i]) & masks[i]) << shifts[i]
+    }
+  }
+
+  /// Unpacks the state whose words start at `offset` in `arena`.
+  @inlinable
+  public func unpack(_ arena: [UInt64], at offset: Int, into slots: inout [Int]) {
+    for i in 0..<slots.count {
+      slots[i] = Int((arena[offset + wordIndex[i]] >> shifts[i]) & masks[i])
+    }
+  }
+
+  @inlinable
+  public func unpack(_ words: [UInt64], into slots: inout [Int]) {
+    for i in 0..<slots.count {
+      slots[i] = Int((words[wordIndex[i]] >> shifts[i]) & masks[i])
+    }
+  }
+}

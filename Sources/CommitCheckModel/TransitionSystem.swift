@@ -1,0 +1,175 @@
+import CommitCheckLanguage
+
+public enum ActionKind: UInt8, Sendable, Hashable {
+  case step, receive, timeout, crash, recover, lose, duplicate, partition
+
+  /// Failures are environment moves: never forced by fairness, bounded by budgets.
+  public var isFailure: Bool {
+    switch self {
+    case .step, .receive, .timeout: false
+    case .crash, .recover, .lose, .duplicate, .partition: true
+    }
+  }
+}
+
+public enum NetworkSemantics: String, Sendable {
+  case unordered, fifo, set
+}
+
+/// One move of the system: what a trace prints, what fairness and rates are attached to.
+public struct Action: Sendable, Hashable {
+  public var kind: ActionKind
+  /// The acting (or crashing, recovering) process; -1 for network failures.
+  public var process: Int32
+  /// Index into `TransitionSystem.transitions`; -1 for failures.
+  public var transition: Int32
+  /// For receive, lose, duplicate: the message slot (unordered, set) or channel (fifo);
+  /// for partition: the set of processes cut off from process 0, as a bit mask.
+  public var message: Int32
+  /// The `choose` branches taken, one 4-bit digit (branch id) per choice, first choice lowest;
+  /// for a fifo loss or duplication, the queue position.
+  public var choice: Int32
+
+  public init(kind: ActionKind, process: Int32, transition: Int32 = -1, message: Int32 = -1,
+              choice: Int32 = 0) {
+    self.kind = kind
+    self.process = process
+    self.transition = transition
+    self.message = message
+    self.choice = choice
+  }
+
+  /// The fairness unit of a protocol move: the process, its transition and, for a receive, the
+  /// message delivered. Weak fairness is per unit.
+  public var fairnessUnit: Int64 {
+    (Int64(process) << 40) | (Int64(transition & 0xFFFF) << 24) | Int64(message & 0xFF_FFFF)
+  }
+}
+
+public struct RoleInfo: Sendable {
+  public var name: String
+  public var count: Int
+  /// Process id of instance 1.
+  public var firstProcess: Int
+  public var symmetric: Bool
+  public var states: [String]
+  public var decisions: [Decision?]
+  public var initialState: Int
+  public var recoverState: Int
+  public var vars: [VarInfo]
+}
+
+public struct VarInfo: Sendable {
+  public var name: String
+  public var domain: Domain
+  public var stable: Bool
+  /// Offset of the first slot inside the process's block.
+  public var offset: Int
+  /// The slot codes it starts with (one per slot).
+  public var initialCodes: [Int]
+}
+
+/// A finite value domain. Values are stored as codes `0..<size`.
+public indirect enum Domain: Sendable, Hashable {
+  case bool
+  case range(Int, Int)
+  case enumeration(Int)
+  /// A set of instances of a role, as a bit mask over instance indices.
+  case set(role: Int)
+  /// One slot per instance of the role.
+  case map(role: Int, value: Domain)
+  /// A process of a role (code = instance index).
+  case process(role: Int)
+}
+
+public struct ProcessInfo: Sendable {
+  public var name: String
+  public var role: Int
+  /// Instance index within the role (0-based).
+  public var index: Int
+  /// Slot of its control state; its crashed flag is the next slot, then its variables.
+  public var base: Int
+}
+
+public struct MessageInfo: Sendable {
+  public var name: String
+  public var fieldNames: [String]
+  public var fieldDomains: [Domain]
+  /// Number of distinct field valuations (product of the domains' sizes).
+  public var valuations: Int
+}
+
+/// A network position that holds messages: one slot per (message, valuation, source, target)
+/// for `unordered` and `set`, one queue per (source, target) for `fifo`.
+public struct ChannelInfo: Sendable {
+  public var source: Int
+  public var target: Int
+  /// For unordered/set: the message and valuation of this slot. For fifo: -1.
+  public var message: Int
+  public var valuation: Int
+  /// First slot; a fifo queue takes `capacity` consecutive slots (head first, 0 = empty).
+  public var slot: Int
+}
+
+public struct TransitionInfo: Sendable {
+  public var name: String
+  /// False when the name is a default (`receive_Vote`, `timeout`).
+  public var named: Bool
+  public var role: Int
+  public var kind: ActionKind
+  /// For receive: the message type.
+  public var message: Int
+  /// The names of its `choose` branches, by branch id - 1.
+  public var choiceNames: [String]
+  public var choiceRates: [Double]
+  public var range: SourceRange
+  public var rate: Double
+}
+
+public struct PropertyInfo: Sendable {
+  public var name: String
+  public var kind: PropertyKind
+  public var range: SourceRange
+}
+
+public struct FailureBudgets: Sendable, Hashable {
+  /// Per role, by role index.
+  public var crash: [Int]
+  public var recover: [Int]
+  public var lose: Int
+  public var duplicate: Int
+  public var partition: Int
+}
+
+/// A model compiled for concrete parameter values: the state layout, the initial states and a
+/// successor function.
+public struct TransitionSystem: Sendable {
+  public let name: String
+  public let doc: String
+  public let parameters: [(name: String, value: Int)]
+  public let network: NetworkSemantics
+  public let capacity: Int
+  public let roles: [RoleInfo]
+  public let processes: [ProcessInfo]
+  public let messages: [MessageInfo]
+  /// Case names of each enum, by enum index.
+  public let enumCases: [[String]]
+  public let channels: [ChannelInfo]
+  public let transitions: [TransitionInfo]
+  public let properties: [PropertyInfo]
+  public let failures: FailureBudgets
+  public let layout: StateLayout
+  public let warnings: [Diagnostic]
+  let program: Program
+
+  /// The slot of a global failure budget or the partition mask.
+  public var partitionSlot: Int { program.globals.partitionMask }
+
+  public func controlState(_ slots: [Int], process: Int) -> Int { slots[processes[process].base] }
+  public func isCrashed(_ slots: [Int], process: Int) -> Bool {
+    slots[processes[process].base + 1] != 0
+  }
+  public func decision(_ slots: [Int], process: Int) -> Decision? {
+    roles[processes[process].role].decisions[slots[processes[process].base]]
+  }
+}
