@@ -8,7 +8,11 @@ extension Parser {
   /// and the comparisons.
   enum Precedence: Int, Comparable {
     case implies = 1, or, and, not, comparison, additive
+    /// Unary `-` and tighter: no binary operator at all.
+    case unary
     static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    /// The level just above this one.
+    var next: Self { Self(rawValue: rawValue + 1) ?? .unary }
   }
 
   /// The binary operator a token spells, with its precedence.
@@ -30,10 +34,20 @@ extension Parser {
     }
   }
 
+  // The recursive functions below stay thin: whatever does not recurse (building nodes, error
+  // messages, lookahead) lives in `@inline(never)` helpers, so that one level of nesting costs
+  // little stack and the 256 levels fit comfortably in a secondary thread's stack.
+
   /// A whole expression: the conditional level (quantifiers are primaries).
   mutating func parseExpression() throws(ParseAbort) -> Expr {
     let condition = try parseBinary(.implies)
     guard current.isPunct(.question) else { return condition }
+    return try parseConditional(condition)
+  }
+
+  /// `c ? a : b` after `c`, right associative.
+  @inline(never)
+  private mutating func parseConditional(_ condition: Expr) throws(ParseAbort) -> Expr {
     try nest()
     defer { unnest() }
     try advance()
@@ -48,38 +62,43 @@ extension Parser {
   /// `implies` is right associative, the others left; comparisons do not associate at all, so
   /// `a < b < c` is an error rather than a surprise.
   mutating func parseBinary(_ minimum: Precedence) throws(ParseAbort) -> Expr {
-    var left: Expr
-    if minimum <= .not && current.isKeyword(.not) {
-      // `not e`, whose operand is a comparison: `not a == b` is `not (a == b)`.
-      let start = current.range.start
-      try nest()
-      try advance()
-      let operand = try parseBinary(.not)
-      unnest()
-      left = Expr(.unary(.not, operand), range: SourceRange(start, operand.range.end))
-    } else {
-      left = try parseNegation()
-    }
+    if minimum == .unary { return try parseNegation() }
+    var left = try minimum <= .not && current.isKeyword(.not) ? parseNot() : parseNegation()
     var levels = 0
     defer { unnest(levels) }
     while let (op, precedence) = binaryOperator(current), precedence >= minimum {
       try nest()
       levels += 1
       try advance()
-      let right: Expr
-      switch precedence {
-      case .implies: right = try parseBinary(.implies)
-      case .or: right = try parseBinary(.and)
-      case .and: right = try parseBinary(.not)
-      case .not, .comparison: right = try parseBinary(.additive)
-      case .additive: right = try parseNegation()
-      }
+      // The right operand binds tighter, except for right-associative `implies`.
+      let right = try parseBinary(precedence == .implies ? .implies : precedence.next)
       if precedence == .comparison, binaryOperator(current)?.precedence == .comparison {
-        throw fail(.error("comparison operators cannot be chained; use 'and'", at: current.range))
+        throw chainedComparison()
       }
-      left = Expr(.binary(op, left, right), range: left.range.to(right.range))
+      left = Self.binary(op, left, right)
     }
     return left
+  }
+
+  @inline(never)
+  private mutating func chainedComparison() -> ParseAbort {
+    fail(.error("comparison operators cannot be chained; use 'and'", at: current.range))
+  }
+
+  @inline(never)
+  private static func binary(_ op: BinaryOp, _ left: Expr, _ right: Expr) -> Expr {
+    Expr(.binary(op, left, right), range: left.range.to(right.range))
+  }
+
+  /// `not e`, whose operand is a comparison: `not a == b` is `not (a == b)`.
+  @inline(never)
+  private mutating func parseNot() throws(ParseAbort) -> Expr {
+    let start = current.range.start
+    try nest()
+    defer { unnest() }
+    try advance()
+    let operand = try parseBinary(.not)
+    return Expr(.unary(.not, operand), range: SourceRange(start, operand.range.end))
   }
 
   /// Unary `-`, looser than postfix: `-p.x` is `-(p.x)`.
@@ -102,61 +121,84 @@ extension Parser {
       if current.isPunct(.dot) {
         try nest()
         levels += 1
-        try advance()
-        let member = try expectIdentifier("a member name after '.'")
-        base = Expr(.member(base, member), range: base.range.to(member.range))
+        base = try parseMember(of: base)
       } else if current.isPunct(.leftBracket) {
         try nest()
         levels += 1
         try advance()
         let index = try parseExpression()
-        let close = try expect(.rightBracket, "to close the index")
-        base = Expr(.index(base, index), range: base.range.to(close.range))
+        base = try finishIndex(base, index)
       } else {
         return base
       }
     }
   }
 
+  /// `.member` after `base`.
+  @inline(never)
+  private mutating func parseMember(of base: Expr) throws(ParseAbort) -> Expr {
+    try advance()
+    let member = try expectIdentifier("a member name after '.'")
+    return Expr(.member(base, member), range: base.range.to(member.range))
+  }
+
+  /// The `]` of `base[index]`.
+  @inline(never)
+  private mutating func finishIndex(_ base: Expr, _ index: Expr) throws(ParseAbort) -> Expr {
+    let close = try expect(.rightBracket, "to close the index")
+    return Expr(.index(base, index), range: base.range.to(close.range))
+  }
+
+  @inline(never)
   private mutating func parsePrimary() throws(ParseAbort) -> Expr {
-    let token = current
-    switch token.kind {
-    case .integer(let value):
-      try advance()
-      return Expr(.int(value), range: token.range)
-    case .real(let value):
-      try advance()
-      return Expr(.real(value), range: token.range)
-    case .keyword(.true), .keyword(.false):
-      try advance()
-      return Expr(.bool(token.isKeyword(.true)), range: token.range)
-    case .keyword(.self):
-      try advance()
-      return Expr(.name("self"), range: token.range)
-    case .identifier(let name):
-      try advance()
-      guard current.isPunct(.leftParen) else { return Expr(.name(name), range: token.range) }
-      return try parseCall(Identifier(name, range: token.range))
-    case .punct(.leftParen):
-      try nest()
-      defer { unnest() }
-      try advance()
-      var inner = try parseExpression()
-      let close = try expect(.rightParen, "to close '('")
-      // The parentheses belong to the range, so an operator's range covers all it was written with.
-      inner.range = token.range.to(close.range)
-      return inner
-    case .punct(.leftBrace):
-      return try parseSetLiteral()
-    case .keyword(.all), .keyword(.some), .keyword(.count):
-      return try parseQuantifier()
-    default:
-      throw expected("an expression")
+    switch current.kind {
+    case .punct(.leftParen): return try parseParenthesized()
+    case .punct(.leftBrace): return try parseSetLiteral()
+    case .keyword(.all), .keyword(.some), .keyword(.count): return try parseQuantifier()
+    case .identifier where nextIsLeftParen(): return try parseCall()
+    default: return try parseAtom()
     }
   }
 
-  /// `crashed(p)`: current is the `(` after the callee's name.
-  private mutating func parseCall(_ callee: Identifier) throws(ParseAbort) -> Expr {
+  @inline(never)
+  private mutating func nextIsLeftParen() -> Bool { peek(1).isPunct(.leftParen) }
+
+  /// A primary without parts: a literal, a name or `self`.
+  @inline(never)
+  private mutating func parseAtom() throws(ParseAbort) -> Expr {
+    let range = current.range
+    let kind: ExprKind
+    switch current.kind {
+    case .integer(let value): kind = .int(value)
+    case .real(let value): kind = .real(value)
+    case .keyword(.true): kind = .bool(true)
+    case .keyword(.false): kind = .bool(false)
+    case .keyword(.self): kind = .name("self")
+    case .identifier(let name): kind = .name(name)
+    default: throw expected("an expression")
+    }
+    try advance()
+    return Expr(kind, range: range)
+  }
+
+  /// `( e )`; the parentheses belong to the range, so an operator's range covers all it was
+  /// written with.
+  @inline(never)
+  private mutating func parseParenthesized() throws(ParseAbort) -> Expr {
+    let start = current.range.start
+    try nest()
+    defer { unnest() }
+    try advance()
+    var inner = try parseExpression()
+    try expect(.rightParen, "to close '('")
+    inner.range = range(from: start)
+    return inner
+  }
+
+  /// `crashed(p)`: current is the callee's name.
+  @inline(never)
+  private mutating func parseCall() throws(ParseAbort) -> Expr {
+    let callee = try expectIdentifier("a function name")
     try nest()
     defer { unnest() }
     try advance()
@@ -166,11 +208,12 @@ extension Parser {
         arguments.append(try parseExpression())
       } while try consume(.comma)
     }
-    let close = try expect(.rightParen, "or ',' in the arguments of '\(callee.name)'")
-    return Expr(.call(callee, arguments), range: callee.range.to(close.range))
+    try expect(.rightParen, "or ',' in the arguments of '\(callee.name)'")
+    return Expr(.call(callee, arguments), range: range(from: callee.range.start))
   }
 
   /// `{}` or `{a, b}`.
+  @inline(never)
   private mutating func parseSetLiteral() throws(ParseAbort) -> Expr {
     let start = current.range.start
     try nest()
@@ -187,27 +230,48 @@ extension Parser {
   }
 
   /// `all p in Participant: body` (and `some`, `count`), or `all Participant`.
+  @inline(never)
   private mutating func parseQuantifier() throws(ParseAbort) -> Expr {
-    let keyword = current
-    let kind: QuantifierKind =
-      keyword.isKeyword(.all) ? .all : keyword.isKeyword(.some) ? .some : .count
-    if kind == .all, let role = peek(1).identifier, !peek(2).isKeyword(.in) {
-      try advance()
-      let roleRange = current.range
-      try advance()
-      return Expr(.allOf(Identifier(role, range: roleRange)), range: keyword.range.to(roleRange))
-    }
+    if let allOf = try parseAllOf() { return allOf }
     try nest()
     defer { unnest() }
+    let head = try parseQuantifierHead()
+    let body = try parseExpression()
+    return Self.quantifier(head, body)
+  }
+
+  /// `all Role`, when `all` is not followed by `name in`.
+  @inline(never)
+  private mutating func parseAllOf() throws(ParseAbort) -> Expr? {
+    guard current.isKeyword(.all), let role = peek(1).identifier, !peek(2).isKeyword(.in) else {
+      return nil
+    }
+    let start = current.range.start
     try advance()
-    let what = kind == .all ? "a role or a variable name after 'all'" : "a variable name after '\(kind.rawValue)'"
-    let variable = try expectIdentifier(what)
+    let roleRange = current.range
+    try advance()
+    return Expr(.allOf(Identifier(role, range: roleRange)), range: range(from: start))
+  }
+
+  /// `all p in Participant:`, as a quantifier whose body is still to come.
+  @inline(never)
+  private mutating func parseQuantifierHead() throws(ParseAbort) -> Expr {
+    let start = current.range
+    let kind: QuantifierKind = current.isKeyword(.all) ? .all : current.isKeyword(.some) ? .some : .count
+    try advance()
+    let variable = try expectIdentifier(
+      kind == .all ? "a role or a variable name after 'all'" : "a variable name after '\(kind.rawValue)'")
     try expect(.in, "after quantifier variable '\(variable.name)'")
     let role = try expectIdentifier("a role name after 'in'")
     try expect(.colon, "after '\(kind.rawValue) \(variable.name) in \(role.name)'")
-    let body = try parseExpression()
-    return Expr(
-      .quantifier(kind, variable: variable, role: role, body: body), range: keyword.range.to(body.range))
+    return Expr(.quantifier(kind, variable: variable, role: role, body: Expr(.bool(true), range: start)), range: start)
+  }
+
+  /// The quantifier `head` (from `parseQuantifierHead`) with its body.
+  @inline(never)
+  private static func quantifier(_ head: Expr, _ body: Expr) -> Expr {
+    guard case .quantifier(let kind, let variable, let role, _) = head.kind else { return head }
+    return Expr(.quantifier(kind, variable: variable, role: role, body: body), range: head.range.to(body.range))
   }
 
   // MARK: Types

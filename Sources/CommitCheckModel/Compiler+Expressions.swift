@@ -380,6 +380,10 @@ extension Compiler {
       error("cannot test the control state of a process whose role is not known", lhs.range)
       return .error
     }
+    if case .name(let n) = rhs.kind, let r = pr, isFreshName(n, scope: scope), n != "self" {
+      error("'\(n)' is neither a state of role '\(roles[r].name)' nor a set", rhs.range)
+      return .error
+    }
     let b = compileExpr(rhs, scope: scope)
     guard b.type != .error else { return .error }
     guard case .set(let r) = b.type else {
