@@ -26,7 +26,7 @@ public enum ModelParser {
 struct ParseAbort: Error {}
 
 struct Parser {
-  static let depthLimit = 1_000_000
+  static let depthLimit = 256
 
   var lexer: Lexer
   /// The token being looked at; never `.invalid` once parsing has started (`advance` throws).
