@@ -34,27 +34,37 @@ extension Parser {
     }
   }
 
-  // The recursive functions below stay thin: whatever does not recurse (building nodes, error
-  // messages, lookahead) lives in `@inline(never)` helpers, so that one level of nesting costs
-  // little stack and the 256 levels fit comfortably in a secondary thread's stack.
+  // The recursive functions below stay thin, so one level of nesting costs little stack and the
+  // 256 levels fit in a 512 KB thread stack: they write their result through `inout` (every
+  // call site of a function returning a 56-byte `Expr` gets its own stack slot, an `inout`
+  // target is shared), and whatever does not recurse (building nodes, messages, lookahead)
+  // lives in `@inline(never)` helpers.
 
   /// A whole expression: the conditional level (quantifiers are primaries).
   mutating func parseExpression() throws(ParseAbort) -> Expr {
-    let condition = try parseBinary(.implies)
-    guard current.isPunct(.question) else { return condition }
-    return try parseConditional(condition)
+    var result = Self.placeholder
+    try parseExpression(into: &result)
+    return result
   }
 
-  /// `c ? a : b` after `c`, right associative.
+  /// A value for `inout` results to start from, shared so it costs no allocation.
+  static let placeholder = Expr(.bool(false), range: .none)
+
+  private mutating func parseExpression(into result: inout Expr) throws(ParseAbort) {
+    try parseBinary(.implies, into: &result)
+    if current.isPunct(.question) { try parseConditional(into: &result) }
+  }
+
+  /// `c ? a : b`, right associative; `result` holds `c` on entry.
   @inline(never)
-  private mutating func parseConditional(_ condition: Expr) throws(ParseAbort) -> Expr {
+  private mutating func parseConditional(into result: inout Expr) throws(ParseAbort) {
     try nest()
     defer { unnest() }
     try advance()
     let then = try parseExpression()
     try expect(.colon, "in the conditional expression")
     let otherwise = try parseExpression()
-    return Expr(.conditional(condition, then, otherwise), range: condition.range.to(otherwise.range))
+    result = Expr(.conditional(result, then, otherwise), range: result.range.to(otherwise.range))
   }
 
   /// An expression whose operators all bind at least as tightly as `minimum`.
@@ -62,22 +72,31 @@ extension Parser {
   /// `implies` is right associative, the others left; comparisons do not associate at all, so
   /// `a < b < c` is an error rather than a surprise.
   mutating func parseBinary(_ minimum: Precedence) throws(ParseAbort) -> Expr {
-    if minimum == .unary { return try parseNegation() }
-    var left = try minimum <= .not && current.isKeyword(.not) ? parseNot() : parseNegation()
+    var result = Self.placeholder
+    try parseBinary(minimum, into: &result)
+    return result
+  }
+
+  private mutating func parseBinary(_ minimum: Precedence, into left: inout Expr) throws(ParseAbort) {
+    if minimum <= .not && current.isKeyword(.not) {
+      try parseNot(into: &left)
+    } else {
+      try parseNegation(into: &left)
+    }
     var levels = 0
     defer { unnest(levels) }
+    var right = Self.placeholder
     while let (op, precedence) = binaryOperator(current), precedence >= minimum {
       try nest()
       levels += 1
       try advance()
       // The right operand binds tighter, except for right-associative `implies`.
-      let right = try parseBinary(precedence == .implies ? .implies : precedence.next)
+      try parseBinary(precedence == .implies ? .implies : precedence.next, into: &right)
       if precedence == .comparison, binaryOperator(current)?.precedence == .comparison {
         throw chainedComparison()
       }
-      left = Self.binary(op, left, right)
+      Self.combine(&left, op, right)
     }
-    return left
   }
 
   @inline(never)
@@ -85,78 +104,80 @@ extension Parser {
     fail(.error("comparison operators cannot be chained; use 'and'", at: current.range))
   }
 
+  /// Replaces `left` with `left op right`.
   @inline(never)
-  private static func binary(_ op: BinaryOp, _ left: Expr, _ right: Expr) -> Expr {
-    Expr(.binary(op, left, right), range: left.range.to(right.range))
+  private static func combine(_ left: inout Expr, _ op: BinaryOp, _ right: Expr) {
+    left = Expr(.binary(op, left, right), range: left.range.to(right.range))
   }
 
   /// `not e`, whose operand is a comparison: `not a == b` is `not (a == b)`.
   @inline(never)
-  private mutating func parseNot() throws(ParseAbort) -> Expr {
+  private mutating func parseNot(into result: inout Expr) throws(ParseAbort) {
     let start = current.range.start
     try nest()
     defer { unnest() }
     try advance()
-    let operand = try parseBinary(.not)
-    return Expr(.unary(.not, operand), range: SourceRange(start, operand.range.end))
+    try parseBinary(.not, into: &result)
+    Self.wrap(&result, .not, from: start)
   }
 
   /// Unary `-`, looser than postfix: `-p.x` is `-(p.x)`.
-  private mutating func parseNegation() throws(ParseAbort) -> Expr {
-    guard current.isPunct(.minus) else { return try parsePostfix() }
+  private mutating func parseNegation(into result: inout Expr) throws(ParseAbort) {
+    guard current.isPunct(.minus) else { return try parsePostfix(into: &result) }
     let start = current.range.start
     try nest()
     defer { unnest() }
     try advance()
-    let operand = try parseNegation()
-    return Expr(.unary(.negate, operand), range: SourceRange(start, operand.range.end))
+    try parseNegation(into: &result)
+    Self.wrap(&result, .negate, from: start)
+  }
+
+  /// Replaces `operand` with `op operand`, its range starting at the operator.
+  @inline(never)
+  private static func wrap(_ operand: inout Expr, _ op: UnaryOp, from start: SourceLocation) {
+    operand = Expr(.unary(op, operand), range: SourceRange(start, operand.range.end))
   }
 
   /// `e.member` and `e[index]`, any number of times.
-  private mutating func parsePostfix() throws(ParseAbort) -> Expr {
-    var base = try parsePrimary()
+  private mutating func parsePostfix(into base: inout Expr) throws(ParseAbort) {
+    try parsePrimary(into: &base)
     var levels = 0
     defer { unnest(levels) }
-    while true {
+    while current.isPunct(.dot) || current.isPunct(.leftBracket) {
+      try nest()
+      levels += 1
       if current.isPunct(.dot) {
-        try nest()
-        levels += 1
-        base = try parseMember(of: base)
-      } else if current.isPunct(.leftBracket) {
-        try nest()
-        levels += 1
-        try advance()
-        let index = try parseExpression()
-        base = try finishIndex(base, index)
+        try parseMember(of: &base)
       } else {
-        return base
+        try parseIndex(of: &base)
       }
     }
   }
 
   /// `.member` after `base`.
   @inline(never)
-  private mutating func parseMember(of base: Expr) throws(ParseAbort) -> Expr {
+  private mutating func parseMember(of base: inout Expr) throws(ParseAbort) {
     try advance()
     let member = try expectIdentifier("a member name after '.'")
-    return Expr(.member(base, member), range: base.range.to(member.range))
+    base = Expr(.member(base, member), range: base.range.to(member.range))
   }
 
-  /// The `]` of `base[index]`.
+  /// `[index]` after `base`.
   @inline(never)
-  private mutating func finishIndex(_ base: Expr, _ index: Expr) throws(ParseAbort) -> Expr {
+  private mutating func parseIndex(of base: inout Expr) throws(ParseAbort) {
+    try advance()
+    let index = try parseExpression()
     let close = try expect(.rightBracket, "to close the index")
-    return Expr(.index(base, index), range: base.range.to(close.range))
+    base = Expr(.index(base, index), range: base.range.to(close.range))
   }
 
-  @inline(never)
-  private mutating func parsePrimary() throws(ParseAbort) -> Expr {
+  private mutating func parsePrimary(into result: inout Expr) throws(ParseAbort) {
     switch current.kind {
-    case .punct(.leftParen): return try parseParenthesized()
-    case .punct(.leftBrace): return try parseSetLiteral()
-    case .keyword(.all), .keyword(.some), .keyword(.count): return try parseQuantifier()
-    case .identifier where nextIsLeftParen(): return try parseCall()
-    default: return try parseAtom()
+    case .punct(.leftParen): try parseParenthesized(into: &result)
+    case .punct(.leftBrace): try parseSetLiteral(into: &result)
+    case .keyword(.all), .keyword(.some), .keyword(.count): try parseQuantifier(into: &result)
+    case .identifier where nextIsLeftParen(): try parseCall(into: &result)
+    default: try parseAtom(into: &result)
     }
   }
 
@@ -165,7 +186,7 @@ extension Parser {
 
   /// A primary without parts: a literal, a name or `self`.
   @inline(never)
-  private mutating func parseAtom() throws(ParseAbort) -> Expr {
+  private mutating func parseAtom(into result: inout Expr) throws(ParseAbort) {
     let range = current.range
     let kind: ExprKind
     switch current.kind {
@@ -178,26 +199,25 @@ extension Parser {
     default: throw expected("an expression")
     }
     try advance()
-    return Expr(kind, range: range)
+    result = Expr(kind, range: range)
   }
 
   /// `( e )`; the parentheses belong to the range, so an operator's range covers all it was
   /// written with.
   @inline(never)
-  private mutating func parseParenthesized() throws(ParseAbort) -> Expr {
+  private mutating func parseParenthesized(into result: inout Expr) throws(ParseAbort) {
     let start = current.range.start
     try nest()
     defer { unnest() }
     try advance()
-    var inner = try parseExpression()
+    try parseExpression(into: &result)
     try expect(.rightParen, "to close '('")
-    inner.range = range(from: start)
-    return inner
+    result.range = range(from: start)
   }
 
   /// `crashed(p)`: current is the callee's name.
   @inline(never)
-  private mutating func parseCall() throws(ParseAbort) -> Expr {
+  private mutating func parseCall(into result: inout Expr) throws(ParseAbort) {
     let callee = try expectIdentifier("a function name")
     try nest()
     defer { unnest() }
@@ -209,12 +229,12 @@ extension Parser {
       } while try consume(.comma)
     }
     try expect(.rightParen, "or ',' in the arguments of '\(callee.name)'")
-    return Expr(.call(callee, arguments), range: range(from: callee.range.start))
+    result = Expr(.call(callee, arguments), range: range(from: callee.range.start))
   }
 
   /// `{}` or `{a, b}`.
   @inline(never)
-  private mutating func parseSetLiteral() throws(ParseAbort) -> Expr {
+  private mutating func parseSetLiteral(into result: inout Expr) throws(ParseAbort) {
     let start = current.range.start
     try nest()
     defer { unnest() }
@@ -226,36 +246,39 @@ extension Parser {
       } while try consume(.comma)
     }
     try expect(.rightBrace, "or ',' in the set literal")
-    return Expr(.setLiteral(elements), range: range(from: start))
+    result = Expr(.setLiteral(elements), range: range(from: start))
   }
 
   /// `all p in Participant: body` (and `some`, `count`), or `all Participant`.
   @inline(never)
-  private mutating func parseQuantifier() throws(ParseAbort) -> Expr {
-    if let allOf = try parseAllOf() { return allOf }
+  private mutating func parseQuantifier(into result: inout Expr) throws(ParseAbort) {
+    if try parseAllOf(into: &result) { return }
     try nest()
     defer { unnest() }
-    let head = try parseQuantifierHead()
-    let body = try parseExpression()
-    return Self.quantifier(head, body)
+    // `result` holds the quantifier with a placeholder body until the body is parsed.
+    try parseQuantifierHead(into: &result)
+    var body = Self.placeholder
+    try parseExpression(into: &body)
+    Self.attach(body, to: &result)
   }
 
-  /// `all Role`, when `all` is not followed by `name in`.
+  /// `all Role`, when `all` is not followed by `name in`; false for a quantifier.
   @inline(never)
-  private mutating func parseAllOf() throws(ParseAbort) -> Expr? {
+  private mutating func parseAllOf(into result: inout Expr) throws(ParseAbort) -> Bool {
     guard current.isKeyword(.all), let role = peek(1).identifier, !peek(2).isKeyword(.in) else {
-      return nil
+      return false
     }
     let start = current.range.start
     try advance()
     let roleRange = current.range
     try advance()
-    return Expr(.allOf(Identifier(role, range: roleRange)), range: range(from: start))
+    result = Expr(.allOf(Identifier(role, range: roleRange)), range: range(from: start))
+    return true
   }
 
   /// `all p in Participant:`, as a quantifier whose body is still to come.
   @inline(never)
-  private mutating func parseQuantifierHead() throws(ParseAbort) -> Expr {
+  private mutating func parseQuantifierHead(into result: inout Expr) throws(ParseAbort) {
     let start = current.range
     let kind: QuantifierKind = current.isKeyword(.all) ? .all : current.isKeyword(.some) ? .some : .count
     try advance()
@@ -264,14 +287,14 @@ extension Parser {
     try expect(.in, "after quantifier variable '\(variable.name)'")
     let role = try expectIdentifier("a role name after 'in'")
     try expect(.colon, "after '\(kind.rawValue) \(variable.name) in \(role.name)'")
-    return Expr(.quantifier(kind, variable: variable, role: role, body: Expr(.bool(true), range: start)), range: start)
+    result = Expr(.quantifier(kind, variable: variable, role: role, body: Self.placeholder), range: start)
   }
 
-  /// The quantifier `head` (from `parseQuantifierHead`) with its body.
+  /// Puts `body` into the quantifier `head` (from `parseQuantifierHead`).
   @inline(never)
-  private static func quantifier(_ head: Expr, _ body: Expr) -> Expr {
-    guard case .quantifier(let kind, let variable, let role, _) = head.kind else { return head }
-    return Expr(.quantifier(kind, variable: variable, role: role, body: body), range: head.range.to(body.range))
+  private static func attach(_ body: Expr, to head: inout Expr) {
+    guard case .quantifier(let kind, let variable, let role, _) = head.kind else { return }
+    head = Expr(.quantifier(kind, variable: variable, role: role, body: body), range: head.range.to(body.range))
   }
 
   // MARK: Types
@@ -330,7 +353,7 @@ extension Parser {
   }
 
   /// Consumes the `>` closing `set<`/`map<`, splitting a `>=` (as in `map<P, bool>= x`).
-  private mutating func expectClosingAngle(_ context: String) throws(ParseAbort) {
+  private mutating func expectClosingAngle(_ context: @autoclosure () -> String) throws(ParseAbort) {
     if current.isPunct(.greaterEqual) {
       let r = current.range
       let middle = SourceLocation(line: r.start.line, column: r.start.column + 1, offset: r.start.offset + 1)
@@ -338,6 +361,6 @@ extension Parser {
       current = Token(kind: .punct(.assign), range: SourceRange(middle, r.end))
       return
     }
-    try expect(.greater, context)
+    try expect(.greater, context())
   }
 }

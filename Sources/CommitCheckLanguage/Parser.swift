@@ -13,11 +13,6 @@ public enum ModelParser {
   }
 }
 
-/// A recursive-descent parser over the lexer's token stream, with a few tokens of lookahead.
-///
-/// Every recursive construct (parentheses, operators, blocks) goes through `nest()`, which caps
-/// the nesting depth, so hostile input gets an error instead of a stack overflow here or in the
-/// later stages that walk the tree recursively.
 /// Thrown inside the parser, which keeps the diagnostic in `Parser.failure`.
 ///
 /// An empty error travels in registers; throwing the 72-byte `Diagnostic` itself would reserve
@@ -25,6 +20,11 @@ public enum ModelParser {
 /// nesting the parser can afford on a thread's stack.
 struct ParseAbort: Error {}
 
+/// A recursive-descent parser over the lexer's token stream, with a few tokens of lookahead.
+///
+/// Every recursive construct (parentheses, operators, blocks) goes through `nest()`, which caps
+/// the nesting depth, so hostile input gets an error instead of a stack overflow here or in the
+/// later stages that walk the tree recursively.
 struct Parser {
   static let depthLimit = 256
 

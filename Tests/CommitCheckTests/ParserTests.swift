@@ -114,6 +114,84 @@ func positions(_ body: [Stmt]) -> [String] {
   }
 }
 
+/// Every range in a parsed model: declarations, statements, expressions, names and types.
+func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
+  var out = [model.name.range]
+  func expr(_ e: Expr) {
+    out.append(e.range)
+    switch e.kind {
+    case .member(let base, let m): expr(base); out.append(m.range)
+    case .index(let base, let i): expr(base); expr(i)
+    case .unary(_, let x): expr(x)
+    case .binary(_, let l, let r): expr(l); expr(r)
+    case .conditional(let c, let a, let b): expr(c); expr(a); expr(b)
+    case .call(let f, let args): out.append(f.range); args.forEach(expr)
+    case .quantifier(_, let v, let role, let body): out += [v.range, role.range]; expr(body)
+    case .allOf(let role): out.append(role.range)
+    case .setLiteral(let elements): elements.forEach(expr)
+    case .int, .bool, .name, .real: break
+    }
+  }
+  func type(_ t: TypeExpr) {
+    out.append(t.range)
+    if case .range(let low, let high, _) = t { expr(low); expr(high) }
+    if case .map(let key, let value, _) = t { out.append(key.range); type(value) }
+  }
+  func block(_ body: [Stmt]) {
+    for stmt in body {
+      out.append(stmt.range)
+      switch stmt.kind {
+      case .assign(let target, let index, _, let value): out.append(target.range); index.map(expr); expr(value)
+      case .send(let m, let args, let target):
+        out.append(m.range)
+        args.forEach { out.append($0.field.range); expr($0.value) }
+        if case .process(let e) = target { expr(e) }
+        if case .all(let role) = target { out.append(role.range) }
+      case .goto(let e): expr(e)
+      case .ifElse(let c, let then, let otherwise): expr(c); block(then); block(otherwise ?? [])
+      case .choose(let branches): branches.forEach { out.append($0.name.range); $0.rate.map(expr); block($0.body) }
+      case .skip: break
+      }
+    }
+  }
+  model.params.forEach { out += [$0.range, $0.name.range]; expr($0.low); expr($0.high); expr($0.defaultValue) }
+  model.messages.forEach { out.append($0.name.range); $0.fields.forEach { out.append($0.name.range); type($0.type) } }
+  for role in model.roles {
+    out += [role.range, role.name.range]
+    role.count.map(expr)
+    role.vars.forEach { out.append($0.name.range); type($0.type); $0.initial.map(expr) }
+    out += role.states.map(\.name.range)
+    block(role.start ?? [])
+    for t in role.transitions {
+      out += [t.range] + t.states.map(\.range) + (t.name.map { [$0.range] } ?? [])
+      if case .receive(let m, let fields, let sender) = t.trigger {
+        out += [m.range] + (sender.map { [$0.range] } ?? [])
+        fields.forEach { out.append($0.field.range); expr($0.value) }
+      }
+      t.guardExpr.map(expr)
+      t.rate.map(expr)
+      block(t.body)
+    }
+  }
+  model.failures.forEach { out.append($0.range); $0.budget.map(expr) }
+  model.properties.forEach { out += [$0.range, $0.name.range]; expr($0.expr) }
+  return out
+}
+
+/// The line and column of a UTF-8 offset, counted independently of the lexer: scalars from the
+/// last "\n", not counting the "\r" of a "\r\n".
+func lineColumn(_ bytes: [UInt8], _ offset: Int) -> String {
+  var (line, column) = (1, 1)
+  for (i, b) in bytes[..<offset].enumerated() {
+    if b == 10 {
+      (line, column) = (line + 1, 1)
+    } else if !(b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10) && b & 0xC0 != 0x80 {
+      column += 1
+    }
+  }
+  return "\(line):\(column)"
+}
+
 /// A malformed model and its expected first error; named by the error, since some inputs are
 /// thousands of characters long.
 struct Malformed: Sendable, CustomTestStringConvertible {
@@ -209,6 +287,41 @@ struct ParserTests {
     #expect(crlf.doc == lf.doc)
     #expect(crlf.roles[1].range.end.line == lf.roles[1].range.end.line)
     #expect(crlf.roles[1].range.end.column == lf.roles[1].range.end.column)
+  }
+
+  @Test("Every range's line:column agrees with its UTF-8 offset, with tabs, CRLF and non-ASCII text",
+    arguments: ["\n", "\r\n"])
+  func rangesMatchOffsets(newline: String) throws {
+    let source = twoPhaseCommit.replacing("  ", with: "\t").replacing("// sends", with: "/* ünï\ncödé 🙂 */ // sends")
+      .replacing("\n", with: newline)
+    let bytes = Array(source.utf8)
+    let ranges = allRanges(try ModelParser.parse(source))
+    #expect(ranges.count > 150)  // a floor: the sample has well over 150 nodes and names
+    for r in ranges {
+      #expect("\(r.start.line):\(r.start.column)" == lineColumn(bytes, r.start.offset))
+      #expect("\(r.end.line):\(r.end.column)" == lineColumn(bytes, r.end.offset))
+      #expect(r.start.offset < r.end.offset && r.end.offset <= bytes.count)
+    }
+  }
+
+  @Test("Every prefix of the sample model parses or fails at a consistent position inside it")
+  func prefixes() {
+    let scalars = Array(twoPhaseCommit.unicodeScalars)
+    var failures = 0
+    for length in 0...scalars.count {
+      var prefix = ""
+      prefix.unicodeScalars.append(contentsOf: scalars[..<length])
+      do {
+        _ = try ModelParser.parse(prefix)
+      } catch {
+        failures += 1
+        let bytes = Array(prefix.utf8)
+        #expect(error.range.end.offset <= bytes.count)
+        #expect(position(error.range) == lineColumn(bytes, error.range.start.offset))
+      }
+    }
+    // Most prefixes cut a declaration short; the few that end between declarations parse.
+    #expect(failures > scalars.count / 2)
   }
 
   @Test("Operators bind by the spec's precedence table", arguments: [
@@ -322,6 +435,10 @@ struct ParserTests {
     // 300 terms: the 257th '+' (column 14 + 2 + 4 * 256) passes the limit.
     Malformed("protocol P\ninvariant x: " + String(repeating: "1 + ", count: 300) + "1",
      "2:1040: expression nested too deeply (limit 256)"),
+    // Blocks count too: the transition's '{' (column 22) is level 1, the k-th 'if' block's '{'
+    // (column 29 + 7 * (k - 1)) level k + 1, so the 256th passes the limit at column 1814.
+    Malformed("protocol P\nrole R { on s step a { " + String(repeating: "if x { ", count: 300),
+     "2:1814: expression nested too deeply (limit 256)"),
     Malformed("protocol P\r\nparam N: 1...3 = 3\r\nparam M = 2\r\n", "3:9: expected ':' after parameter name, found '='"),
     Malformed("protocol P\n\tparam\tN\t= 3", "2:10: expected ':' after parameter name, found '='"),
     Malformed("protocol P\n/* ünïcödé */ invariant x: é", "2:28: unexpected character 'é'"),
