@@ -6,16 +6,25 @@ let package = Package(
   products: [
     .library(name: "CommitCheck", targets: ["CommitCheck"]),
     .executable(name: "commitcheck", targets: ["commitcheck"]),
+    .executable(name: "commitcheck-bench", targets: ["commitcheck-bench"]),
   ],
   targets: [
     .target(name: "CommitCheckLanguage"),
     .target(name: "CommitCheckModel", dependencies: ["CommitCheckLanguage"]),
     .target(name: "CommitCheckExplorer", dependencies: ["CommitCheckModel"]),
-    .target(name: "CommitCheckExport", dependencies: ["CommitCheckExplorer"]),
+    .target(name: "CommitCheckMarkov", dependencies: ["CommitCheckExplorer"]),
+    .target(name: "CommitCheckPetri", dependencies: ["CommitCheckExplorer"]),
+    .target(
+      name: "CommitCheckExport",
+      dependencies: ["CommitCheckExplorer", "CommitCheckMarkov", "CommitCheckPetri"]),
     .target(
       name: "CommitCheck",
-      dependencies: ["CommitCheckLanguage", "CommitCheckModel", "CommitCheckExplorer", "CommitCheckExport"]),
+      dependencies: [
+        "CommitCheckLanguage", "CommitCheckModel", "CommitCheckExplorer", "CommitCheckMarkov",
+        "CommitCheckPetri", "CommitCheckExport",
+      ]),
     .executableTarget(name: "commitcheck", dependencies: ["CommitCheck"]),
+    .executableTarget(name: "commitcheck-bench", dependencies: ["CommitCheck"]),
     .testTarget(name: "CommitCheckTests", dependencies: ["CommitCheck"]),
   ]
 )

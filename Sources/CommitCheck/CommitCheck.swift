@@ -1,7 +1,9 @@
 @_exported import CommitCheckExplorer
 @_exported import CommitCheckExport
 @_exported import CommitCheckLanguage
+@_exported import CommitCheckMarkov
 @_exported import CommitCheckModel
+@_exported import CommitCheckPetri
 import Foundation
 
 /// Why a model could not be checked at all.

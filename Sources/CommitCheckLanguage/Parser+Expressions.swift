@@ -1,8 +1,9 @@
 /// Expressions, by precedence from lowest to highest, and types.
 ///
-/// The binary levels are parsed by precedence climbing, so a parenthesis costs five stack frames
-/// rather than one per level. Each operator applied counts as a level of nesting, so a chain of
-/// thousands of `+` is refused like thousands of `(`: both make a tree too deep to walk safely.
+/// The binary levels are parsed by precedence climbing, so a parenthesis costs a handful of small
+/// stack frames rather than one per precedence level. Each operator applied counts as a level of
+/// nesting, so a chain of thousands of `+` is refused like thousands of `(`: both make a tree too
+/// deep to walk (or free) recursively.
 extension Parser {
   /// The binary precedence levels of the spec's table, loosest first; `not` sits between `and`
   /// and the comparisons.

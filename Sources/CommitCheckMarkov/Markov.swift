@@ -1,0 +1,1 @@
+/// Markov chains over an explored state graph (issue: Markov analysis).

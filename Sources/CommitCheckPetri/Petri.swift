@@ -1,0 +1,1 @@
+/// Petri nets equivalent to a model (issue: Petri nets).

@@ -1,0 +1,2 @@
+// The benchmark (issue: performance) — to be written.
+print("commitcheck-bench: no cases yet")

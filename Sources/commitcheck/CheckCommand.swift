@@ -1,0 +1,58 @@
+import CommitCheck
+import Foundation
+
+/// `commitcheck check MODEL`: explore and report every property's verdict.
+struct CheckCommand {
+  static let help = """
+    usage: commitcheck check MODEL [options]
+
+    Explores every reachable state of MODEL (a .commit file) and checks atomicity, termination
+    and the model's own invariants and eventualities. Violations come with the shortest trace.
+
+    options:
+    \(ModelOptions.help)
+      --format text|json   report format (default text)
+      --timing             put seconds and states/s in the report (then it is not reproducible)
+      -h, --help           show this help
+
+    exit codes: 0 all hold, 1 a property is violated, 2 bad input or usage, 3 stopped at a limit
+
+    """
+
+  var model = ModelOptions()
+  var json = false
+  var timing = false
+
+  init(_ args: ArraySlice<String>) throws(UsageError) {
+    var cursor = ArgumentCursor(args)
+    while let name = cursor.next() {
+      switch name {
+      case "-h", "--help":
+        print(Self.help, terminator: "")
+        exit(0)
+      case "--format":
+        switch try cursor.value() {
+        case "text": json = false
+        case "json": json = true
+        case let other: throw UsageError(message: "--format must be 'text' or 'json', found '\(other)'")
+        }
+      case "--timing": timing = true
+      default:
+        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      }
+    }
+    if model.model == nil { throw UsageError(message: "check needs a model file") }
+  }
+
+  func run() -> Int32 {
+    guard let loaded = model.load() else { return 2 }
+    let exploration = model.explore(loaded)
+    let report = CheckReport(exploration: exploration, file: loaded.file, warnings: loaded.warnings)
+    let output = json ? ReportWriter.json(report, timing: timing) : ReportWriter.text(report, timing: timing)
+    FileHandle.standardOutput.write(Data(output.utf8))
+    if !timing && !json && !model.quiet {
+      printError("time: \(String(format: "%.3f", report.seconds)) s, \(ReportWriter.grouped(Int(report.statesPerSecond))) states/s")
+    }
+    return report.exitCode
+  }
+}
