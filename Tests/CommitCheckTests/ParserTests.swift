@@ -445,7 +445,7 @@ struct ParserTests {
     Malformed("protocol P\nrole R { on s step go { choose { } } }", "2:34: expected a branch name in 'choose', found '}'"),
     Malformed("protocol P\nnetwork fifo\nnetwork set", "3:1: duplicate 'network' declaration; the first is at line 2"),
   ])
-  func malformed(_ row: Malformed) {
+  fileprivate func malformed(_ row: Malformed) {
     #expect(firstError(row.source) == row.expected)
   }
 }
