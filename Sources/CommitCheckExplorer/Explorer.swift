@@ -102,6 +102,7 @@ public struct Explorer: Sendable {
     }
     ex.initialCount = ex.store.count
     var slots = Array(repeating: 0, count: system.layout.slotCount)
+    var current = words
     var id = 0
     var levelEnd = ex.store.count
     var level = 0
@@ -116,6 +117,7 @@ public struct Explorer: Sendable {
         break
       }
       system.layout.unpack(ex.store.arena, at: id * ex.store.wordsPerState, into: &slots)
+      for w in 0..<current.count { current[w] = ex.store.arena[id * ex.store.wordsPerState + w] }
       let sid = UInt32(id)
       if ex.firstViolation[0] == nil, !generator.isAtomic(slots) { ex.firstViolation[0] = sid }
       for i in invariantIndices where ex.firstViolation[i + 1] == nil {
@@ -127,7 +129,8 @@ public struct Explorer: Sendable {
       do {
         try generator.successors(of: slots) { action, next in
           transitions += 1
-          system.layout.pack(next, into: &words)
+          for w in 0..<words.count { words[w] = current[w] }
+          for slot in generator.changedSlots { system.layout.patch(&words, slot: slot, value: next[slot]) }
           let (inserted, target) = ex.store.insert(words)
           if inserted { ex.parents.append(sid) }
           if options.keepEdges {

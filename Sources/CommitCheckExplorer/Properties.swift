@@ -72,13 +72,14 @@ extension Exploration {
       }
     }
     let candidates = (0..<count).filter { undecided[$0] != 0 }.map { UInt32($0) }
-    for component in nontrivialComponents(candidates, member: { undecided[Int($0)] != 0 }) {
+    var scratch = TarjanScratch(count: count)
+    for component in nontrivialComponents(candidates, member: { undecided[Int($0)] != 0 }, scratch: &scratch) {
       let union = component.reduce(UInt64(0)) { $0 | undecided[Int($1)] }
       for p in system.processes.indices where (union >> UInt64(p)) & 1 != 0 {
         let bit = UInt64(1) << UInt64(p)
         let inner = component.filter { undecided[Int($0)] & bit != 0 }
         let pieces = inner.count == component.count
-          ? [component] : nontrivialComponents(inner, member: { undecided[Int($0)] & bit != 0 })
+          ? [component] : nontrivialComponents(inner, member: { undecided[Int($0)] & bit != 0 }, scratch: &scratch)
         for piece in pieces {
           if let cycle = fairCycle(piece) {
             result.verdict = .violated
@@ -156,44 +157,43 @@ extension Exploration {
   /// Strongly connected components (Tarjan, iterative) of the protocol-move subgraph induced by
   /// `member`, keeping only those that contain a cycle.
   func nontrivialComponents(_ nodes: [UInt32], member: (UInt32) -> Bool) -> [[UInt32]] {
-    var index: [UInt32: Int] = [:]
-    var low: [UInt32: Int] = [:]
-    var onStack: Set<UInt32> = []
-    var stack: [UInt32] = []
+    var scratch = TarjanScratch(count: stateCount)
+    return nontrivialComponents(nodes, member: member, scratch: &scratch)
+  }
+
+  func nontrivialComponents(_ nodes: [UInt32], member: (UInt32) -> Bool, scratch s: inout TarjanScratch)
+    -> [[UInt32]]
+  {
     var result: [[UInt32]] = []
-    var counter = 0
-    for root in nodes where index[root] == nil {
+    var touched: [UInt32] = []
+    var counter: Int32 = 0
+    for root in nodes where s.index[Int(root)] < 0 {
       var work: [(node: UInt32, edge: Int)] = [(root, edges(of: root).lowerBound)]
-      index[root] = counter
-      low[root] = counter
-      counter += 1
-      stack.append(root)
-      onStack.insert(root)
+      s.visit(root, &counter)
+      touched.append(root)
       while let (v, e) = work.last {
-        let range = edges(of: v)
-        if e < range.upperBound {
+        let vi = Int(v)
+        if e < edgeStart[vi + 1] {
           work[work.count - 1].edge = e + 1
           let w = edgeTargets[e]
           guard !edgeActions[e].kind.isFailure, member(w) else { continue }
-          if index[w] == nil {
-            index[w] = counter
-            low[w] = counter
-            counter += 1
-            stack.append(w)
-            onStack.insert(w)
+          let wi = Int(w)
+          if s.index[wi] < 0 {
+            s.visit(w, &counter)
+            touched.append(w)
             work.append((w, edges(of: w).lowerBound))
-          } else if onStack.contains(w) {
-            low[v] = min(low[v]!, index[w]!)
+          } else if s.onStack[wi] {
+            s.low[vi] = min(s.low[vi], s.index[wi])
           }
           continue
         }
         work.removeLast()
-        if let parent = work.last?.node { low[parent] = min(low[parent]!, low[v]!) }
-        if low[v] == index[v] {
+        if let parent = work.last?.node { s.low[Int(parent)] = min(s.low[Int(parent)], s.low[vi]) }
+        if s.low[vi] == s.index[vi] {
           var component: [UInt32] = []
           while true {
-            let w = stack.removeLast()
-            onStack.remove(w)
+            let w = s.stack.removeLast()
+            s.onStack[Int(w)] = false
             component.append(w)
             if w == v { break }
           }
@@ -204,6 +204,7 @@ extension Exploration {
         }
       }
     }
+    for t in touched { s.index[Int(t)] = -1 }
     return result.sorted { $0[0] < $1[0] }
   }
 
@@ -213,6 +214,17 @@ extension Exploration {
   /// Under weak fairness a component either is fair as a whole or contains no fair cycle: a
   /// unit enabled everywhere and never taken inside is enabled everywhere on every sub-cycle.
   func fairCycle(_ component: [UInt32]) -> [UInt32]? {
+    if component.count == 1 {
+      // A state with self-loops: fair when every enabled unit has a self-loop.
+      let v = component[0]
+      var loops: [Int64] = []
+      var enabled: [Int64] = []
+      for e in edges(of: v) where !edgeActions[e].kind.isFailure {
+        enabled.append(edgeActions[e].fairnessUnit)
+        if edgeTargets[e] == v { loops.append(edgeActions[e].fairnessUnit) }
+      }
+      return enabled.allSatisfy { loops.contains($0) } ? [v, v] : nil
+    }
     let members = Set(component)
     var enabledEverywhere: Set<Int64>?
     var taken: [Int64: (from: UInt32, to: UInt32)] = [:]
@@ -277,5 +289,27 @@ extension Exploration {
       }
     }
     return [from, to]
+  }
+}
+
+/// Per-state arrays for Tarjan's algorithm, allocated once and reset after each use.
+struct TarjanScratch {
+  var index: [Int32]
+  var low: [Int32]
+  var onStack: [Bool]
+  var stack: [UInt32] = []
+
+  init(count: Int) {
+    index = Array(repeating: -1, count: count)
+    low = Array(repeating: 0, count: count)
+    onStack = Array(repeating: false, count: count)
+  }
+
+  mutating func visit(_ v: UInt32, _ counter: inout Int32) {
+    index[Int(v)] = counter
+    low[Int(v)] = counter
+    counter += 1
+    stack.append(v)
+    onStack[Int(v)] = true
   }
 }

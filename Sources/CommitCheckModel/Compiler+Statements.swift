@@ -210,7 +210,7 @@ extension Compiler {
           e.error = "value \(code + k) is outside \(domainText), the domain of '\(name)'"
           return
         }
-        e.slots[slot(e)] = code
+        e.set(slot(e), code)
       }
     case (.add, .set(let sr)), (.remove, .set(let sr)):
       let first = roles[sr].firstProcess, count = roles[sr].count, add = op == .add, roleName = roles[sr].name
@@ -233,7 +233,7 @@ extension Compiler {
           bits = 1 << i
         }
         let s = slot(e)
-        e.slots[s] = add ? (e.slots[s] | bits) : (e.slots[s] & ~bits)
+        e.set(s, add ? (e.slots[s] | bits) : (e.slots[s] & ~bits))
       }
     case (.add, .range), (.remove, .range):
       guard expect(tv, .int, value.range, "'\(op.rawValue)'") else { return nil }
@@ -245,7 +245,7 @@ extension Compiler {
           e.error = "value \(code + k) is outside \(domainText), the domain of '\(name)'"
           return
         }
-        e.slots[s] = code
+        e.set(s, code)
       }
     default:
       error("'\(op.rawValue)' needs a set or integer variable; '\(name)' is \(domainText)", target.range)
@@ -458,11 +458,11 @@ extension NetworkTable {
         return
       }
       if semantics == .set {
-        e.slots[s] = 1
+        e.set(s, 1)
       } else if e.slots[s] >= capacity {
         e.error = "network capacity exceeded: \(capacity) copies of \(messageNames[message]) from \(processNames[source]) to \(processNames[target]) already in flight; raise 'network unordered capacity'"
       } else {
-        e.slots[s] += 1
+        e.set(s, e.slots[s] + 1)
       }
     case .fifo:
       let c = channelIndex[source * processCount + target]
@@ -472,7 +472,7 @@ extension NetworkTable {
       }
       let first = channels[c].slot
       for k in 0..<capacity where e.slots[first + k] == 0 {
-        e.slots[first + k] = valuationBase[message] + valuation + 1
+        e.set(first + k, valuationBase[message] + valuation + 1)
         return
       }
       e.error = "fifo channel from \(processNames[source]) to \(processNames[target]) is full (\(capacity) messages); raise 'network fifo capacity'"

@@ -114,9 +114,10 @@ final class Compiler {
     declareMessages()
     declareRoles()
     if hasErrors { return nil }
-    layOutProcesses()
     declareFailures()
     if hasErrors { return nil }
+    layOutProcesses()
+    allocateBudgetSlots()
     scanSends()
     var infos: [TransitionInfo] = []
     var compiled: [CompiledTransition] = []
@@ -166,7 +167,7 @@ final class Compiler {
     initial[globals.partitionBudget] = budgets.partition
 
     let program = Program(
-      globals: globals, transitions: compiled, byRoleState: byRoleState, starts: starts,
+      globals: globals, transitions: compiled.map(TransitionCode.init), byRoleState: byRoleState, starts: starts,
       propertyEvals: propertyEvals, network: network, localCount: maxLocals,
       fieldDecoders: messages.map { m in
         var stride = 1
@@ -465,7 +466,8 @@ final class Compiler {
         processes.append(ProcessInfo(name: name, role: r, index: i, base: slotMax.count))
         slotMax.append(roles[r].states.count - 1)
         slotNames.append("\(name).state")
-        slotMax.append(1)
+        // The crashed flag takes no bits when processes of the role cannot crash.
+        slotMax.append(budgets.crash[r] > 0 ? 1 : 0)
         slotNames.append("\(name).crashed")
         for v in roles[r].vars {
           let n = slotCount(v.domain)
@@ -536,8 +538,10 @@ final class Compiler {
     }
     if budgets.partition > 1 {
       error("at most one partition is supported (partition budget \(budgets.partition))", .none)
-      return
     }
+  }
+
+  func allocateBudgetSlots() {
     for r in roles.indices {
       globals.crash.append(newSlot("budget.crash.\(roles[r].name)", max: budgets.crash[r]))
       globals.recover.append(newSlot("budget.recover.\(roles[r].name)", max: budgets.recover[r]))

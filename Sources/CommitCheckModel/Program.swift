@@ -17,6 +17,25 @@ final class Env {
   var choiceDepth: Int32 = 0
   /// Set by compiled code that hits a runtime error (value out of range, network full).
   var error: String?
+  /// Every write since the state was loaded, with the value it replaced, so a move is undone
+  /// in place instead of copying the state for each move.
+  var undoSlots: [Int] = []
+  var undoValues: [Int] = []
+
+  @inline(__always)
+  func set(_ slot: Int, _ value: Int) {
+    undoSlots.append(slot)
+    undoValues.append(slots[slot])
+    slots[slot] = value
+  }
+
+  /// Undoes writes back to `mark` entries of the undo log.
+  @inline(__always)
+  func rollback(to mark: Int) {
+    while undoSlots.count > mark {
+      slots[undoSlots.removeLast()] = undoValues.removeLast()
+    }
+  }
 
   init(localCount: Int) {
     locals = Array(repeating: 0, count: max(localCount, 1))
@@ -39,6 +58,7 @@ struct PatternField: Sendable {
   var bind: Int?
 }
 
+/// A transition as compiled; frozen into a `TransitionCode` once complete.
 struct CompiledTransition: Sendable {
   var role: Int
   var kind: ActionKind
@@ -50,6 +70,28 @@ struct CompiledTransition: Sendable {
   /// A timeout with no `when`: fires only when no receive of the process is enabled.
   var asynchronous: Bool = false
   var body: [CStmt]
+}
+
+/// A compiled transition as the successor function reads it: a class, so the hot loop takes one
+/// reference instead of copying every field.
+final class TransitionCode: Sendable {
+  let kind: ActionKind
+  let message: Int
+  let patterns: [PatternField]
+  let senderLocal: Int?
+  let guardEval: Eval?
+  let asynchronous: Bool
+  let body: [CStmt]
+
+  init(_ t: CompiledTransition) {
+    kind = t.kind
+    message = t.message
+    patterns = t.patterns
+    senderLocal = t.senderLocal
+    guardEval = t.guardEval
+    asynchronous = t.asynchronous
+    body = t.body
+  }
 }
 
 /// Slots of the global failure budgets and the partition.
@@ -92,7 +134,7 @@ final class NetworkTable: @unchecked Sendable {
 
 struct Program: Sendable {
   var globals: GlobalSlots
-  var transitions: [CompiledTransition]
+  var transitions: [TransitionCode]
   /// role → control state → transition indices, receives first, then steps, then timeouts.
   var byRoleState: [[[Int]]]
   var starts: [[CStmt]?]

@@ -30,7 +30,7 @@ public struct StateLayout: Sendable {
       }
       wordIndex.append(word)
       shifts.append(UInt64(used))
-      masks.append(width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1)
+      masks.append(width >= 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1)
       used += width
     }
     self.wordIndex = wordIndex
@@ -39,9 +39,9 @@ public struct StateLayout: Sendable {
     self.wordCount = max(1, used == 0 ? word : word + 1)
   }
 
-  /// Bits needed for values `0...maxValue` (at least 1).
+  /// Bits needed for values `0...maxValue`: none for a slot that is always 0.
   public static func bitWidth(_ maxValue: Int) -> Int {
-    maxValue <= 1 ? 1 : Int.bitWidth - (maxValue).leadingZeroBitCount
+    maxValue <= 0 ? 0 : Int.bitWidth - maxValue.leadingZeroBitCount
   }
 
   public var slotCount: Int { maxValues.count }
@@ -55,6 +55,13 @@ public struct StateLayout: Sendable {
     for i in 0..<slots.count {
       words[wordIndex[i]] |= (UInt64(truncatingIfNeeded: slots[i]) & masks[i]) << shifts[i]
     }
+  }
+
+  /// Writes one slot's value into packed words.
+  @inlinable
+  public func patch(_ words: inout [UInt64], slot: Int, value: Int) {
+    let w = wordIndex[slot]
+    words[w] = (words[w] & ~(masks[slot] << shifts[slot])) | ((UInt64(truncatingIfNeeded: value) & masks[slot]) << shifts[slot])
   }
 
   /// Unpacks the state whose words start at `offset` in `arena`.

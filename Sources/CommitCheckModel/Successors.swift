@@ -36,7 +36,7 @@ public final class SuccessorGenerator {
       var next: [[Int]] = []
       for s in states {
         reset(s, process: p)
-        try execute([start[...]], process: p, transition: -1) { next.append(self.env.slots) }
+        try execute(start, process: p, transition: -1) { next.append(self.env.slots) }
       }
       states = next
     }
@@ -62,8 +62,22 @@ public final class SuccessorGenerator {
     return program.propertyEvals[index](env) != 0
   }
 
+  /// Loads a state into the environment (copying into its own buffer, so later writes never
+  /// trigger copy-on-write) and clears the undo log.
   func reset(_ state: [Int], process p: Int) {
-    env.slots = state
+    if env.slots.count == state.count {
+      for i in 0..<state.count { env.slots[i] = state[i] }
+    } else {
+      env.slots = Array(state)
+    }
+    env.undoSlots.removeAll(keepingCapacity: true)
+    env.undoValues.removeAll(keepingCapacity: true)
+    select(process: p)
+  }
+
+  /// Prepares the environment for a move of process `p` on the loaded state.
+  @inline(__always)
+  func select(process p: Int) {
     env.selfProcess = p
     env.selfBase = p >= 0 ? system.processes[p].base : 0
     env.gotoState = -1
@@ -72,11 +86,21 @@ public final class SuccessorGenerator {
     env.error = nil
   }
 
+  /// The slots the last emitted move wrote (possibly repeated); their new values are in the
+  /// emitted state. Lets a caller patch a packed copy of the predecessor instead of repacking.
+  public var changedSlots: [Int] { env.undoSlots }
+
   /// Runs statements to completion, forking at each `choose`; calls `done` once per outcome.
-  func execute(_ initial: [ArraySlice<CStmt>], process p: Int, transition t: Int, _ done: () -> Void)
+  func execute(_ body: [CStmt], process p: Int, transition t: Int, _ done: () -> Void)
     throws(ModelRuntimeError)
   {
-    var stack = initial
+    stack.removeAll(keepingCapacity: true)
+    stack.append(body[...])
+    try run(process: p, transition: t, done)
+  }
+
+  /// Runs the statement stack; a `choose` runs the rest once per branch on a copy of the stack.
+  func run(process p: Int, transition t: Int, _ done: () -> Void) throws(ModelRuntimeError) {
     while var top = stack.popLast() {
       guard let stmt = top.first else { continue }
       top = top.dropFirst()
@@ -90,26 +114,32 @@ public final class SuccessorGenerator {
         if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
         stack.append(taken ? a[...] : b[...])
       case .choose(let branches):
-        let saved = (env.slots, env.locals, env.gotoState, env.choice, env.choiceDepth)
+        let mark = env.undoSlots.count
+        let state = (env.gotoState, env.choice, env.choiceDepth)
         for branch in branches {
-          (env.slots, env.locals, env.gotoState, env.choice, env.choiceDepth) = saved
-          env.choice |= branch.id << (4 * saved.4)
-          env.choiceDepth = saved.4 + 1
-          try execute(stack + [branch.body[...]], process: p, transition: t, done)
+          env.rollback(to: mark)
+          (env.gotoState, env.choice, env.choiceDepth) = state
+          env.choice |= branch.id << (4 * state.2)
+          env.choiceDepth = state.2 + 1
+          let saved = stack
+          stack.append(branch.body[...])
+          try run(process: p, transition: t, done)
+          stack = saved
         }
         return
       }
     }
-    if env.gotoState >= 0, p >= 0 { env.slots[system.processes[p].base] = env.gotoState }
+    if env.gotoState >= 0, p >= 0 { env.set(system.processes[p].base, env.gotoState) }
     done()
   }
 
   /// Calls `emit` for every enabled move of `state`: process transitions (each outcome of its
-  /// choices) and failures within their remaining budgets.
+  /// choices) and failures within their remaining budgets. The emitted array is only valid
+  /// during the call.
   public func successors(of state: [Int], _ emit: (Action, [Int]) -> Void) throws(ModelRuntimeError) {
+    reset(state, process: -1)
     let net = program.network
-    let maskSlot = program.globals.partitionMask
-    let mask = state[maskSlot]
+    let mask = state[program.globals.partitionMask]
     for (p, info) in system.processes.enumerated() {
       let base = info.base
       if state[base + 1] != 0 { continue }
@@ -130,30 +160,32 @@ public final class SuccessorGenerator {
               if channel.message != t.message || state[channel.slot] == 0 { continue }
               valuation = channel.valuation
             }
-            reset(state, process: p)
+            select(process: p)
             guard bindPattern(t, valuation) else { continue }
             if let local = t.senderLocal { env.locals[local] = channel.source }
             if let g = t.guardEval, g(env) == 0 { continue }
             receiveEnabled = true
             switch net.semantics {
-            case .unordered: env.slots[channel.slot] -= 1
+            case .unordered: env.set(channel.slot, state[channel.slot] - 1)
             case .set: break
             case .fifo:
-              for k in 0..<(net.capacity - 1) { env.slots[channel.slot + k] = env.slots[channel.slot + k + 1] }
-              env.slots[channel.slot + net.capacity - 1] = 0
+              for k in 0..<(net.capacity - 1) { env.set(channel.slot + k, state[channel.slot + k + 1]) }
+              env.set(channel.slot + net.capacity - 1, 0)
             }
-            try execute([t.body[...]], process: p, transition: ti) {
+            try execute(t.body, process: p, transition: ti) {
               emit(Action(kind: .receive, process: Int32(p), transition: Int32(ti), message: Int32(ch),
                           choice: env.choice), env.slots)
             }
+            env.rollback(to: 0)
           }
         case .step, .timeout:
           if t.asynchronous && receiveEnabled { continue }
-          reset(state, process: p)
+          select(process: p)
           if let g = t.guardEval, g(env) == 0 { continue }
-          try execute([t.body[...]], process: p, transition: ti) {
+          try execute(t.body, process: p, transition: ti) {
             emit(Action(kind: t.kind, process: Int32(p), transition: Int32(ti), choice: env.choice), env.slots)
           }
+          env.rollback(to: 0)
         default:
           break
         }
@@ -162,7 +194,7 @@ public final class SuccessorGenerator {
     try failures(of: state, emit)
   }
 
-  func bindPattern(_ t: CompiledTransition, _ valuation: Int) -> Bool {
+  func bindPattern(_ t: TransitionCode, _ valuation: Int) -> Bool {
     for pattern in t.patterns {
       let decode = program.fieldDecoders[t.message][pattern.field]
       let value = (valuation / decode.stride) % decode.size + decode.offset
@@ -175,29 +207,31 @@ public final class SuccessorGenerator {
     return true
   }
 
+  /// Emits one failure move made of the given writes, then undoes them.
+  @inline(__always)
+  func emitFailure(_ action: Action, _ writes: [(Int, Int)], _ emit: (Action, [Int]) -> Void) {
+    for (slot, value) in writes { env.set(slot, value) }
+    emit(action, env.slots)
+    env.rollback(to: 0)
+  }
+
   func failures(of state: [Int], _ emit: (Action, [Int]) -> Void) throws(ModelRuntimeError) {
     let g = program.globals
     let net = program.network
-    var next = state
+    select(process: -1)
     for (p, info) in system.processes.enumerated() {
       let base = info.base
       if state[base + 1] == 0 {
         let budget = g.crash[info.role]
         if state[budget] > 0 {
-          next[base + 1] = 1
-          next[budget] -= 1
-          emit(Action(kind: .crash, process: Int32(p)), next)
-          next = state
+          emitFailure(Action(kind: .crash, process: Int32(p)), [(base + 1, 1), (budget, state[budget] - 1)], emit)
         }
       } else {
         let budget = g.recover[info.role]
         if state[budget] > 0 {
-          next[base + 1] = 0
-          next[budget] -= 1
-          next[base] = system.roles[info.role].recoverState
-          for (slot, code) in program.volatileSlots[p] { next[slot] = code }
-          emit(Action(kind: .recover, process: Int32(p)), next)
-          next = state
+          var writes = [(base + 1, 0), (budget, state[budget] - 1), (base, system.roles[info.role].recoverState)]
+          for (slot, code) in program.volatileSlots[p] { writes.append((slot, code)) }
+          emitFailure(Action(kind: .recover, process: Int32(p)), writes, emit)
         }
       }
     }
@@ -205,17 +239,14 @@ public final class SuccessorGenerator {
       for (ch, channel) in net.channels.enumerated() {
         if net.semantics == .fifo {
           for k in 0..<net.capacity where state[channel.slot + k] != 0 {
-            for j in k..<(net.capacity - 1) { next[channel.slot + j] = state[channel.slot + j + 1] }
-            next[channel.slot + net.capacity - 1] = 0
-            next[g.lose] -= 1
-            emit(Action(kind: .lose, process: -1, message: Int32(ch), choice: Int32(k)), next)
-            next = state
+            var writes = [(g.lose, state[g.lose] - 1)]
+            for j in k..<(net.capacity - 1) { writes.append((channel.slot + j, state[channel.slot + j + 1])) }
+            writes.append((channel.slot + net.capacity - 1, 0))
+            emitFailure(Action(kind: .lose, process: -1, message: Int32(ch), choice: Int32(k)), writes, emit)
           }
         } else if state[channel.slot] > 0 {
-          next[channel.slot] -= 1
-          next[g.lose] -= 1
-          emit(Action(kind: .lose, process: -1, message: Int32(ch)), next)
-          next = state
+          emitFailure(Action(kind: .lose, process: -1, message: Int32(ch)),
+                      [(channel.slot, state[channel.slot] - 1), (g.lose, state[g.lose] - 1)], emit)
         }
       }
     }
@@ -228,10 +259,8 @@ public final class SuccessorGenerator {
                 message: "fifo channel from \(net.processNames[channel.source]) to \(net.processNames[channel.target]) is full (\(net.capacity) messages) when duplicating; raise 'network fifo capacity'",
                 process: -1, transition: -1)
             }
-            next[channel.slot + free] = state[channel.slot + k]
-            next[g.duplicate] -= 1
-            emit(Action(kind: .duplicate, process: -1, message: Int32(ch), choice: Int32(k)), next)
-            next = state
+            emitFailure(Action(kind: .duplicate, process: -1, message: Int32(ch), choice: Int32(k)),
+                        [(channel.slot + free, state[channel.slot + k]), (g.duplicate, state[g.duplicate] - 1)], emit)
           }
         } else if state[channel.slot] > 0 {
           guard state[channel.slot] < net.capacity else {
@@ -239,10 +268,8 @@ public final class SuccessorGenerator {
               message: "network capacity exceeded when duplicating: \(net.capacity) copies of \(net.messageNames[channel.message]) from \(net.processNames[channel.source]) to \(net.processNames[channel.target]) already in flight; raise 'network unordered capacity'",
               process: -1, transition: -1)
           }
-          next[channel.slot] += 1
-          next[g.duplicate] -= 1
-          emit(Action(kind: .duplicate, process: -1, message: Int32(ch)), next)
-          next = state
+          emitFailure(Action(kind: .duplicate, process: -1, message: Int32(ch)),
+                      [(channel.slot, state[channel.slot] + 1), (g.duplicate, state[g.duplicate] - 1)], emit)
         }
       }
     }
@@ -250,10 +277,8 @@ public final class SuccessorGenerator {
       let others = system.processes.count - 1
       if others > 0 {
         for sub in 1..<(1 << others) {
-          next[g.partitionMask] = sub << 1
-          next[g.partitionBudget] -= 1
-          emit(Action(kind: .partition, process: -1, message: Int32(sub << 1)), next)
-          next = state
+          emitFailure(Action(kind: .partition, process: -1, message: Int32(sub << 1)),
+                      [(g.partitionMask, sub << 1), (g.partitionBudget, state[g.partitionBudget] - 1)], emit)
         }
       }
     }

@@ -1,0 +1,62 @@
+import CommitCheckModel
+
+/// What a state-graph drawing marks on states: those that violate an invariant (atomicity
+/// included) and those that are blocked.
+///
+/// The explorer only records the first violation of each property; a drawing shows them all,
+/// so every state is evaluated again here.
+public struct StateMarks: Sendable {
+  /// The properties each violating state breaks (`atomicity` first, then invariants in model
+  /// order), keyed by state id.
+  public var violations: [UInt32: [String]] = [:]
+  /// States where no protocol move is enabled while a live process has not decided.
+  public var blocked: Set<UInt32> = []
+}
+
+/// The states and edges of one counterexample, as ids into the exploration.
+public struct GraphPath: Sendable {
+  public var states: [UInt32]
+  /// Indices into `edgeTargets`/`edgeActions`, one per step.
+  public var edges: [Int]
+}
+
+extension Exploration {
+  /// Marks every expanded state that violates atomicity or an invariant, or is blocked.
+  public func stateMarks() -> StateMarks {
+    var marks = StateMarks()
+    let generator = SuccessorGenerator(system)
+    let invariants = system.properties.indices.filter { system.properties[$0].kind == .invariant }
+    for id in 0..<stateCount {
+      let slots = state(UInt32(id))
+      var broken: [String] = []
+      if !generator.isAtomic(slots) { broken.append("atomicity") }
+      for i in invariants where !generator.evaluate(property: i, in: slots) {
+        broken.append(system.properties[i].name)
+      }
+      if !broken.isEmpty { marks.violations[UInt32(id)] = broken }
+      guard id < hasProtocolMove.count, !hasProtocolMove[id] else { continue }
+      let waiting = system.processes.indices.contains {
+        !system.isCrashed(slots, process: $0) && system.decision(slots, process: $0) == nil
+      }
+      if waiting { marks.blocked.insert(UInt32(id)) }
+    }
+    return marks
+  }
+
+  /// The states and edges a trace walks through; nil when one of its steps is not an edge of
+  /// this graph (the trace comes from another exploration, or edges were not kept).
+  public func path(of trace: Trace) -> GraphPath? {
+    guard keptEdges, let first = trace.steps.first, let start = id(of: first.state) else { return nil }
+    var path = GraphPath(states: [start], edges: [])
+    for step in trace.steps.dropFirst() {
+      guard let action = step.action, let target = id(of: step.state) else { return nil }
+      let from = path.states[path.states.count - 1]
+      guard Int(from) + 1 < edgeStart.count,
+            let e = edges(of: from).first(where: { edgeTargets[$0] == target && edgeActions[$0] == action })
+      else { return nil }
+      path.states.append(target)
+      path.edges.append(e)
+    }
+    return path
+  }
+}

@@ -1,0 +1,110 @@
+import CommitCheckModel
+
+/// Why a Markov analysis could not be made.
+public enum MarkovError: Error, Sendable, CustomStringConvertible {
+  /// `--rate NAME=X` names nothing in the model.
+  case unknownRateName(String, known: [String])
+  /// A rate that is not a positive finite number.
+  case invalidRate(name: String, value: Double)
+  /// The exploration stopped early (state limit or model error): the chain would be wrong.
+  case incompleteExploration(String)
+  /// The exploration did not keep its edges.
+  case missingEdges
+  /// An option value out of range (`--time`, `--steps`, `--long-run`, `--tolerance`).
+  case invalidOption(String)
+
+  public var description: String {
+    switch self {
+    case .unknownRateName(let name, let known):
+      "unknown rate name '\(name)'; expected a transition, a choice branch or a failure kind: "
+        + known.joined(separator: ", ")
+    case .invalidRate(let name, let value):
+      "the rate of '\(name)' must be a positive number, found \(value)"
+    case .incompleteExploration(let why):
+      "the Markov chain needs the whole state space, but \(why)"
+    case .missingEdges:
+      "the Markov chain needs the state graph's edges"
+    case .invalidOption(let message):
+      message
+    }
+  }
+}
+
+/// The rate of every move of a model: the rates the model declares (1 by default), with
+/// command-line overrides by transition name, choice branch name or failure kind.
+///
+/// A move's rate is its transition's rate times the rate of every `choose` branch it took, so a
+/// transition of rate 2 with branches of rates 1 and 3 yields moves of rates 2 and 6. Failure
+/// moves have the rate of their kind (`crash`, `recover`, `lose`, `duplicate`, `partition`).
+public struct RateTable: Sendable {
+  /// Per transition index: the transition's own rate.
+  var transitionRates: [Double]
+  /// Per transition index: the rate of each branch, by branch id - 1.
+  var branchRates: [[Double]]
+  /// Per failure kind (indexed by `ActionKind.rawValue`).
+  var failureRates: [Double]
+  /// The overrides that were applied, sorted by name (for the report).
+  public let overrides: [(name: String, rate: Double)]
+
+  /// The failure kinds that `--rate` accepts as names.
+  public static let failureKinds: [(String, ActionKind)] = [
+    ("crash", .crash), ("recover", .recover), ("lose", .lose), ("duplicate", .duplicate),
+    ("partition", .partition),
+  ]
+
+  /// Builds the table; every override must name a transition (`name` or `Role.name`), a
+  /// branch, or a failure kind.
+  public init(system: TransitionSystem, overrides: [String: Double]) throws(MarkovError) {
+    transitionRates = system.transitions.map(\.rate)
+    branchRates = system.transitions.map(\.choiceRates)
+    failureRates = Array(repeating: 1, count: 8)
+    var applied: [(String, Double)] = []
+    for (name, rate) in overrides.sorted(by: { $0.key < $1.key }) {
+      guard rate.isFinite, rate > 0 else { throw .invalidRate(name: name, value: rate) }
+      var matched = false
+      if let kind = RateTable.failureKinds.first(where: { $0.0 == name })?.1 {
+        failureRates[Int(kind.rawValue)] = rate
+        matched = true
+      }
+      for (i, t) in system.transitions.enumerated() {
+        let qualified = "\(system.roles[t.role].name).\(t.name)"
+        if t.name == name || qualified == name {
+          transitionRates[i] = rate
+          matched = true
+        }
+        for (b, branch) in t.choiceNames.enumerated()
+        where branch == name || "\(system.roles[t.role].name).\(branch)" == name {
+          branchRates[i][b] = rate
+          matched = true
+        }
+      }
+      guard matched else { throw .unknownRateName(name, known: RateTable.knownNames(system)) }
+      applied.append((name, rate))
+    }
+    self.overrides = applied
+  }
+
+  /// Every name `--rate` accepts, sorted: failure kinds, transitions and branches.
+  static func knownNames(_ system: TransitionSystem) -> [String] {
+    var names = Set(failureKinds.map(\.0))
+    for t in system.transitions {
+      names.insert(t.name)
+      for b in t.choiceNames { names.insert(b) }
+    }
+    return names.sorted()
+  }
+
+  /// The rate of one move.
+  public func rate(of action: Action) -> Double {
+    if action.kind.isFailure { return failureRates[Int(action.kind.rawValue)] }
+    let t = Int(action.transition)
+    var rate = transitionRates[t]
+    var choice = action.choice
+    while choice != 0 {
+      let id = Int(choice & 0xF)
+      if id >= 1 && id <= branchRates[t].count { rate *= branchRates[t][id - 1] }
+      choice >>= 4
+    }
+    return rate
+  }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A distribution over the chain's states, summed up the way the report prints it: by outcome
+/// class, and per process by control state.
+public struct DistributionSummary: Sendable {
+  /// Probability (or fraction of time) in transient states: the transaction still running.
+  public var running: Double
+  /// Per outcome class (indexed by `Outcome.rawValue`): in states of bottom components of
+  /// that class.
+  public var outcomes: [Double]
+  /// Per process: per control state of its role.
+  public var controlStates: [[Double]]
+  /// Per process: crashed.
+  public var crashed: [Double]
+}
+
+extension MarkovAnalysis {
+  /// Sums a distribution over states by class and by process control state.
+  func summarize(_ distribution: [Double]) -> DistributionSummary {
+    let system = exploration.system
+    var summary = DistributionSummary(
+      running: 0, outcomes: Array(repeating: 0, count: Outcome.allCases.count),
+      controlStates: system.processes.map { Array(repeating: 0, count: system.roles[$0.role].states.count) },
+      crashed: Array(repeating: 0, count: system.processes.count))
+    let processes = chain.processCount
+    for s in 0..<chain.stateCount where distribution[s] != 0 {
+      let p = distribution[s]
+      if let outcome = components.outcome(ofState: s) {
+        summary.outcomes[outcome.rawValue] += p
+      } else {
+        summary.running += p
+      }
+      for q in 0..<processes {
+        let code = chain.control[s * processes + q]
+        summary.controlStates[q][Int(code & ~MarkovChain.crashedBit)] += p
+        if code & MarkovChain.crashedBit != 0 { summary.crashed[q] += p }
+      }
+    }
+    return summary
+  }
+
+  /// The distribution of the embedded DTMC after `steps` steps (absorbing states keep their
+  /// mass).
+  func distribution(afterSteps steps: Int) -> [Double] {
+    var current = initialDistribution
+    var next = [Double](repeating: 0, count: chain.stateCount)
+    for _ in 0..<steps {
+      for i in next.indices { next[i] = 0 }
+      for s in 0..<chain.stateCount where current[s] != 0 {
+        let row = chain.rowStart[s]..<chain.rowStart[s + 1]
+        if row.isEmpty {
+          next[s] += current[s]
+          continue
+        }
+        let scale = current[s] / chain.exitRates[s]
+        for e in row { next[Int(chain.columns[e])] += scale * chain.rates[e] }
+      }
+      swap(&current, &next)
+    }
+    return current
+  }
+
+  /// The distribution of the CTMC at time `time`, by uniformization: with q the largest exit
+  /// rate, π(T) = Σ_k Poisson(k; qT) π0 P^k where P = I + Q / q. The Poisson weights are
+  /// computed from the mode outwards (as in Fox and Glynn) and cut where they fall below
+  /// 1e-30 of the mode, then normalized. Returns the distribution and the number of steps.
+  func distribution(atTime time: Double, maxSteps: Int) throws(MarkovError) -> (distribution: [Double], steps: Int) {
+    var q = 0.0
+    for s in 0..<chain.stateCount { q = max(q, chain.exitRates[s] - selfLoopRate(s)) }
+    if q == 0 || time == 0 { return (initialDistribution, 0) }
+    let lambda = q * time
+    let mode = Int(lambda.rounded(.down))
+    // Weights relative to the mode, left and right until negligible.
+    var left = mode
+    var weights: [Double] = [1]
+    while left > 0 {
+      let w = weights[0] * Double(left) / lambda
+      if w < 1e-30 { break }
+      weights.insert(w, at: 0)
+      left -= 1
+    }
+    var right = mode
+    while true {
+      let w = weights[weights.count - 1] * lambda / Double(right + 1)
+      if w < 1e-30 { break }
+      weights.append(w)
+      right += 1
+      if right > maxSteps {
+        throw .invalidOption(
+          "--time \(time) needs more than \(maxSteps) uniformization steps (rate × time = \(lambda)); use a shorter time")
+      }
+    }
+    let total = weights.reduce(0, +)
+    var current = initialDistribution
+    var next = [Double](repeating: 0, count: chain.stateCount)
+    var result = [Double](repeating: 0, count: chain.stateCount)
+    for k in 0...right {
+      if k >= left {
+        let w = weights[k - left] / total
+        for s in 0..<chain.stateCount where current[s] != 0 { result[s] += w * current[s] }
+      }
+      if k == right { break }
+      for i in next.indices { next[i] = 0 }
+      for s in 0..<chain.stateCount where current[s] != 0 {
+        var stay = current[s]
+        for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
+          let t = Int(chain.columns[e])
+          if t == s { continue }
+          let moved = current[s] * chain.rates[e] / q
+          next[t] += moved
+          stay -= moved
+        }
+        next[s] += stay
+      }
+      swap(&current, &next)
+    }
+    return (result, right)
+  }
+
+  func selfLoopRate(_ s: Int) -> Double {
+    var r = 0.0
+    for e in chain.rowStart[s]..<chain.rowStart[s + 1] where Int(chain.columns[e]) == s { r += chain.rates[e] }
+    return r
+  }
+}
