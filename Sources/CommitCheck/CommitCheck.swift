@@ -75,9 +75,23 @@ public func loadModel(path: String, options: CompileOptions = CompileOptions()) 
 }
 
 /// Explores a model's state space and checks every property.
+///
+/// The first pass keeps no edges: blocked states and one-state livelocks are found on the fly,
+/// and a graph whose only cycles are self-loops has no other livelock. Only when the graph has
+/// other cycles (or the model has `eventually` properties) does a second pass keep the edges
+/// for the strongly-connected-component analysis.
 public func check(_ model: LoadedModel, options: ExplorerOptions = ExplorerOptions(),
                   progress: (ExplorationProgress) -> Void = { _ in }) -> CheckReport {
-  let exploration = Explorer().explore(model.system, options: options, progress: progress)
+  var first = options
+  first.keepEdges = false
+  var exploration = Explorer().explore(model.system, options: first, progress: progress)
+  if exploration.needsEdges {
+    var second = options
+    second.keepEdges = true
+    let seconds = exploration.seconds
+    exploration = Explorer().explore(model.system, options: second, progress: progress)
+    exploration.seconds += seconds
+  }
   return CheckReport(exploration: exploration, file: model.file, warnings: model.warnings)
 }
 

@@ -40,7 +40,7 @@ public struct Exploration: @unchecked Sendable {
   public internal(set) var transitions = 0
   public internal(set) var depth = 0
   public internal(set) var expanded = 0
-  public internal(set) var seconds = 0.0
+  public var seconds = 0.0
   public internal(set) var stopReason: StopReason?
   public internal(set) var runtimeError: (error: ModelRuntimeError, state: UInt32)?
   /// First state (in BFS order, so shortest) violating atomicity and each user invariant;
@@ -48,10 +48,22 @@ public struct Exploration: @unchecked Sendable {
   public internal(set) var firstViolation: [UInt32?] = []
   /// First state where no protocol move is enabled while a live process is undecided.
   public internal(set) var firstBlocked: UInt32?
+  /// First state whose protocol moves are all self-loops while a live process is undecided.
+  public internal(set) var firstStuck: UInt32?
+  /// Whether a protocol move leads back to an earlier state (a possible cycle other than a
+  /// self-loop). Without one, livelocks need no graph analysis.
+  public internal(set) var hasBackEdge = false
 
   public var stateCount: Int { store.count }
   public var complete: Bool { stopReason == nil }
   public var keptEdges: Bool { !edgeStart.isEmpty }
+  /// True when a verdict could not be settled without the edges (a cyclic graph, or an
+  /// `eventually` property): explore again with `keepEdges`.
+  public var needsEdges: Bool {
+    complete && !keptEdges
+      && ((hasBackEdge && firstBlocked == nil && firstStuck == nil)
+        || system.properties.contains { $0.kind == .eventually })
+  }
   public var storeBytes: Int { store.bytes }
   public var bytesPerState: Double { store.count == 0 ? 0 : Double(store.bytes + parents.count * 4) / Double(store.count) }
 
@@ -84,7 +96,6 @@ public struct Explorer: Sendable {
     let generator = SuccessorGenerator(system)
     var ex = Exploration(system: system, store: StateStore(wordsPerState: system.layout.wordCount))
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
-    let invariantIndices = system.properties.indices.filter { system.properties[$0].kind == .invariant }
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
     let maxStates = min(options.maxStates, Int(UInt32.max) - 1)
 
@@ -120,13 +131,16 @@ public struct Explorer: Sendable {
       for w in 0..<current.count { current[w] = ex.store.arena[id * ex.store.wordsPerState + w] }
       let sid = UInt32(id)
       if ex.firstViolation[0] == nil, !generator.isAtomic(slots) { ex.firstViolation[0] = sid }
-      for i in invariantIndices where ex.firstViolation[i + 1] == nil {
-        if !generator.evaluate(property: i, in: slots) { ex.firstViolation[i + 1] = sid }
-      }
       if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
       var protocolMoves = 0
+      var selfLoops = 0
       var transitions = 0
       do {
+        // Every property is evaluated on every state, so a model error in one shows here.
+        for (i, property) in system.properties.enumerated() {
+          let holds = try generator.evaluateChecked(property: i, in: slots)
+          if property.kind == .invariant, !holds, ex.firstViolation[i + 1] == nil { ex.firstViolation[i + 1] = sid }
+        }
         try generator.successors(of: slots) { action, next in
           transitions += 1
           for w in 0..<words.count { words[w] = current[w] }
@@ -137,7 +151,12 @@ public struct Explorer: Sendable {
             ex.edgeTargets.append(target)
             ex.edgeActions.append(action)
           }
-          if !action.kind.isFailure { protocolMoves += 1 }
+          if !action.kind.isFailure {
+            protocolMoves += 1
+            // Ids grow along every path without a cycle, so a cycle needs an edge back to an
+            // id no larger than its source: none (but self-loops) means no livelock elsewhere.
+            if target == sid { selfLoops += 1 } else if target < sid { ex.hasBackEdge = true }
+          }
         }
       } catch {
         ex.runtimeError = (error, sid)
@@ -146,8 +165,13 @@ public struct Explorer: Sendable {
         break
       }
       ex.transitions += transitions
-      ex.hasProtocolMove.append(protocolMoves > 0)
-      if protocolMoves == 0, ex.firstBlocked == nil, hasLiveUndecided(slots, generator) { ex.firstBlocked = sid }
+      if options.keepEdges { ex.hasProtocolMove.append(protocolMoves > 0) }
+      if (protocolMoves == 0 && ex.firstBlocked == nil) || (protocolMoves > 0 && selfLoops == protocolMoves && ex.firstStuck == nil),
+         hasLiveUndecided(slots, generator) {
+        // No protocol move at all: blocked. Only self-loops: every enabled move is taken on the
+        // loop, so staying forever is a weakly fair run: a livelock of one state.
+        if protocolMoves == 0 { ex.firstBlocked = sid } else { ex.firstStuck = sid }
+      }
       id += 1
       ex.expanded = id
       ex.depth = level

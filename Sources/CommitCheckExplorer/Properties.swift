@@ -55,9 +55,26 @@ extension Exploration {
       result.notes = waitingDescription(state(b))
       return result
     }
-    guard complete, keptEdges else {
+    guard complete else {
       result.verdict = .unknown
-      result.notes = [complete ? "termination needs the state graph's edges" : incompleteNote]
+      result.notes = [incompleteNote]
+      return result
+    }
+    if !keptEdges {
+      if let s = firstStuck {
+        result.verdict = .violated
+        result.kind = .livelock
+        let prefix = pathTo(s)
+        result.trace = trace(along: prefix + [s], loopStart: prefix.count - 1)
+        let slots = state(s)
+        let undecided = system.processes.indices.filter {
+          !system.isCrashed(slots, process: $0) && system.decision(slots, process: $0) == nil
+        }.map { system.processes[$0].name }
+        result.notes = ["every enabled move returns to this state, where \(undecided.joined(separator: ", ")) never decides"]
+      } else if hasBackEdge {
+        result.verdict = .unknown
+        result.notes = ["the state graph has cycles: termination needs its edges (explore with edges kept)"]
+      }
       return result
     }
     let generator = SuccessorGenerator(system)
@@ -260,7 +277,49 @@ extension Exploration {
       }
       if current != start { cycle += shortestPath(from: current, to: start, within: members).dropFirst() }
     }
+    // The witness must itself be fair: a unit enabled in every state it visits must be taken
+    // on it. Add a detour for each such unit, through an edge of that unit or through a state
+    // of the component where it is disabled (one exists, since the component is fair).
+    for _ in 0...required.count + component.count {
+      guard let unit = starvedUnit(on: cycle) else { return cycle }
+      let detourTo: UInt32
+      var via: UInt32?
+      if let (from, to) = taken[unit] {
+        detourTo = from
+        via = to
+      } else if let x = component.first(where: { v in
+        !edges(of: v).contains { !edgeActions[$0].kind.isFailure && edgeActions[$0].fairnessUnit == unit }
+      }) {
+        detourTo = x
+      } else {
+        return cycle
+      }
+      cycle += shortestPath(from: start, to: detourTo, within: members).dropFirst()
+      var end = detourTo
+      if let via {
+        cycle.append(via)
+        end = via
+      }
+      cycle += shortestPath(from: end, to: start, within: members).dropFirst()
+    }
     return cycle
+  }
+
+  /// A protocol unit enabled in every state of a closed walk but taken on none of its steps
+  /// (each step counted as the first move between its two states, as traces print it).
+  func starvedUnit(on cycle: [UInt32]) -> Int64? {
+    var enabled: Set<Int64>?
+    for v in Set(cycle) {
+      let here = Set(edges(of: v).filter { !edgeActions[$0].kind.isFailure }.map { edgeActions[$0].fairnessUnit })
+      enabled = enabled.map { $0.intersection(here) } ?? here
+    }
+    var taken: Set<Int64> = []
+    for (a, b) in zip(cycle, cycle.dropFirst()) {
+      if let e = edges(of: a).first(where: { !edgeActions[$0].kind.isFailure && edgeTargets[$0] == b }) {
+        taken.insert(edgeActions[e].fairnessUnit)
+      }
+    }
+    return (enabled ?? []).subtracting(taken).min()
   }
 
   /// Breadth-first path over protocol moves inside `members` (both ends included).

@@ -11,7 +11,7 @@ struct StateStore {
   private var mask: Int
   private(set) var count = 0
 
-  init(wordsPerState: Int, capacity: Int = 1 << 12) {
+  init(wordsPerState: Int, capacity: Int = 16) {
     self.wordsPerState = wordsPerState
     var size = 16
     while size < capacity * 2 { size <<= 1 }

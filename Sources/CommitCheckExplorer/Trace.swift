@@ -140,7 +140,9 @@ extension Exploration {
       }
       step.changes = variableChanges(p, before, after)
     }
-    step.sends = sentMessages(before, after, consumed: a.kind == .receive ? msg : nil)
+    if a.process >= 0 && !a.kind.isFailure {
+      step.sends = sentMessages(before, after, consumed: a.kind == .receive ? msg : nil)
+    }
     if !step.sends.isEmpty { text += "; sends " + step.sends.joined(separator: ", ") }
     if !step.changes.isEmpty { text += "; " + step.changes.joined(separator: ", ") }
     step.text = text

@@ -89,6 +89,7 @@ public enum ReportWriter {
       ("file", .string(r.file)),
       ("parameters", .object(r.parameters.map { ($0.name, .int($0.value)) })),
       ("network", .string(r.network.rawValue)),
+      ("capacity", r.network == .set ? .null : .int(r.capacity)),
       ("failures", .object(r.failures.map { ($0.name, .int($0.budget)) })),
       ("states", .int(r.states)),
       ("transitions", .int(r.transitions)),

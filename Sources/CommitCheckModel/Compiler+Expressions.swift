@@ -6,7 +6,9 @@ struct Scope {
   var role: Int?
   /// Only literals, parameters and arithmetic (parameter bounds, counts, ranges).
   var constantOnly = false
-  var locals: [(name: String, type: VType, index: Int)] = []
+  /// No reads of the global state (initial values): constants, processes and sets of them.
+  var stateless = false
+  var locals: [(name: String, type: VType, index: Int, uid: Int)] = []
   var nextLocal = 0
 
   init(role: Int?, constantOnly: Bool = false) {
@@ -14,8 +16,8 @@ struct Scope {
     self.constantOnly = constantOnly
   }
 
-  func local(_ name: String) -> (type: VType, index: Int)? {
-    locals.last { $0.name == name }.map { ($0.type, $0.index) }
+  func local(_ name: String) -> (type: VType, index: Int, uid: Int)? {
+    locals.last { $0.name == name }.map { ($0.type, $0.index, $0.uid) }
   }
 }
 
@@ -28,7 +30,8 @@ struct Typed {
 extension Compiler {
   func bind(_ scope: inout Scope, _ name: String, _ type: VType) -> Int {
     let index = scope.nextLocal
-    scope.locals.append((name, type, index))
+    bindings += 1
+    scope.locals.append((name, type, index, bindings))
     scope.nextLocal += 1
     maxLocals = max(maxLocals, scope.nextLocal)
     return index
@@ -92,6 +95,7 @@ extension Compiler {
     case .name(let n): return compileName(n, expr: expr, scope: scope)
     case .member:
       if scope.constantOnly { return notConstant(expr) }
+      if scope.stateless { return readsState(expr) }
       guard let (base, v) = variableRef(expr, scope: scope) else { return .error }
       return readVariable(base, v, range: expr.range)
     case .index(let target, let key): return compileIndex(target, key, expr: expr, scope: scope)
@@ -184,6 +188,11 @@ extension Compiler {
     }
   }
 
+  func readsState(_ expr: Expr) -> Typed {
+    error("an initial value cannot read the state of processes", expr.range)
+    return .error
+  }
+
   func notConstant(_ expr: Expr) -> Typed {
     error("expected a constant expression (literals and parameters only)", expr.range)
     return .error
@@ -215,6 +224,7 @@ extension Compiler {
 
   func compileName(_ n: String, expr: Expr, scope: Scope) -> Typed {
     if let local = scope.local(n) {
+      usedBindings.insert(local.uid)
       let i = local.index
       return Typed(type: local.type, eval: { e in e.locals[i] })
     }
@@ -232,8 +242,9 @@ extension Compiler {
     if let c = enumCase[n] { return constantValue(c.value, .enumeration(c.enumIndex)) }
     if let r = roleIndex[n] {
       if scope.constantOnly { return notConstant(expr) }
-      guard roles[r].count == 1 else {
-        error("role '\(n)' has \(roles[r].count) instances; name one ('\(n)[1]') or quantify ('all p in \(n): ...')", expr.range)
+      guard roles[r].count == 1, model.roles[r].count == nil else {
+        let count = roles[r].count == 1 ? "1 instance here but is declared with a count" : "\(roles[r].count) instances"
+        error("role '\(n)' has \(count); name one ('\(n)[1]') or quantify ('all p in \(n): ...')", expr.range)
         return .error
       }
       return constantValue(roles[r].firstProcess, .process(r))
@@ -351,6 +362,7 @@ extension Compiler {
   /// `p in committed`, `p in {committed, aborted}` (control state tests) or `p in someSet`.
   func compileIn(_ lhs: Expr, _ rhs: Expr, scope: Scope) -> Typed {
     if scope.constantOnly { return notConstant(lhs) }
+    if scope.stateless { return readsState(lhs) }
     let a = compileExpr(lhs, scope: scope)
     guard a.type != .error else { return .error }
     guard case .process(let pr) = a.type else {
@@ -394,7 +406,10 @@ extension Compiler {
       }
       return .error
     }
-    if let pr, pr != r { return constantValue(0, .bool) }
+    if let pr, pr != r {
+      error("a process of role '\(roles[pr].name)' is never in a set<\(roles[r].name)>", rhs.range)
+      return .error
+    }
     let first = roles[r].firstProcess, count = roles[r].count, fb = b.eval
     return Typed(type: .bool, eval: { e in
       let i = fa(e) - first
@@ -404,6 +419,7 @@ extension Compiler {
 
   func compileCall(_ name: Identifier, _ args: [Expr], expr: Expr, scope: Scope) -> Typed {
     if scope.constantOnly { return notConstant(expr) }
+    if scope.stateless && name.name != "size" { return readsState(expr) }
     let known = ["crashed", "unreachable", "decided", "size"]
     guard known.contains(name.name) else {
       error("unknown function '\(name.name)'; expected one of \(known.map { "'\($0)'" }.joined(separator: ", "))", name.range)

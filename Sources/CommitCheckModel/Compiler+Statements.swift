@@ -36,6 +36,7 @@ extension Compiler {
     }
     var scope = Scope(role: r)
     var code = CompiledTransition(role: r, kind: .step, states: states, body: [])
+    var patternNames: [(uid: Int, name: String, range: SourceRange)] = []
     var name = t.name?.name ?? "step"
     switch t.trigger {
     case .step:
@@ -60,6 +61,7 @@ extension Compiler {
         let fieldType = type(of: messages[m].fieldDomains[k])
         if case .name(let n) = f.value.kind, isFreshName(n, scope: scope) {
           code.patterns.append(PatternField(field: k, match: nil, bind: bind(&scope, n, fieldType)))
+          patternNames.append((bindings, n, f.value.range))
           continue
         }
         let typed = compileExpr(f.value, scope: scope)
@@ -88,6 +90,11 @@ extension Compiler {
     choiceNames = []
     choiceRates = []
     code.body = compileBlock(t.body, scope: scope)
+    for p in patternNames where !usedBindings.contains(p.uid) {
+      diagnostics.append(.warning(
+        "'\(p.name)' matches any value and is never used; if it is meant as a constant, it is not declared",
+        at: p.range))
+    }
     let info = TransitionInfo(
       name: name, named: t.name != nil, role: r, kind: code.kind, message: code.message, choiceNames: choiceNames,
       choiceRates: choiceRates, range: t.range, rate: rate)
@@ -95,13 +102,15 @@ extension Compiler {
   }
 
   func rateValue(_ e: Expr) -> Double? {
-    switch e.kind {
-    case .real(let d) where d > 0: return d
-    case .int(let i) where i > 0: return Double(i)
-    default:
-      error("a rate must be a positive number", e.range)
-      return nil
+    if case .real(let d) = e.kind {
+      if d > 0 { return d }
+    } else if let v = constant(e) {
+      if v > 0 { return Double(v) }
+    } else {
+      return nil  // `constant` said why
     }
+    error("a rate must be a positive number", e.range)
+    return nil
   }
 
   /// A name in a pattern binds when it means nothing yet.

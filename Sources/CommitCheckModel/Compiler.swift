@@ -94,6 +94,9 @@ final class Compiler {
   /// Branch names and rates of the transition being compiled.
   var choiceNames: [String] = []
   var choiceRates: [Double] = []
+  /// Bindings made so far (pattern names, senders, quantifier variables), and those read.
+  var bindings = 0
+  var usedBindings: Set<Int> = []
   /// "role.variable" for every variable some expression or statement mentions.
   var usedVariables: Set<String> = []
 
@@ -444,7 +447,9 @@ final class Compiler {
   func initialCode(_ expr: Expr, domain d: Domain, name: String) -> Int? {
     var valueDomain = d
     if case .map(_, let v) = d { valueDomain = v }
-    let typed = compileExpr(expr, scope: Scope(role: nil))
+    var scope = Scope(role: nil)
+    scope.stateless = true
+    let typed = compileExpr(expr, scope: scope)
     guard typed.type != .error else { return nil }
     guard compatible(typed.type, with: valueDomain) else {
       error("initial value of '\(name)' is \(typed.type.describe(self)), expected \(describe(valueDomain))", expr.range)

@@ -57,9 +57,28 @@ public final class SuccessorGenerator {
   }
 
   /// Evaluates user property `index` (an `invariant` or `eventually` expression).
+  ///
+  /// The explorer evaluates every property on every state with `evaluateChecked`, so once a
+  /// state space is explored without a model error this can no longer meet one.
   public func evaluate(property index: Int, in state: [Int]) -> Bool {
     reset(state, process: -1)
     return program.propertyEvals[index](env) != 0
+  }
+
+  /// Evaluates a property, throwing when it hits a model error (an instance that does not
+  /// exist, a map key of the wrong role).
+  public func evaluateChecked(property index: Int, in state: [Int]) throws(ModelRuntimeError) -> Bool {
+    let value = evaluate(property: index, in: state)
+    if let message = env.error {
+      throw ModelRuntimeError(message: "in property '\(system.properties[index].name)': \(message)", process: -1, transition: -1)
+    }
+    return value
+  }
+
+  /// Throws the error compiled code recorded while evaluating a guard or pattern, if any.
+  @inline(__always)
+  func checkError(process p: Int, transition t: Int) throws(ModelRuntimeError) {
+    if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
   }
 
   /// Loads a state into the environment (copying into its own buffer, so later writes never
@@ -161,9 +180,15 @@ public final class SuccessorGenerator {
               valuation = channel.valuation
             }
             select(process: p)
-            guard bindPattern(t, valuation) else { continue }
+            let matched = bindPattern(t, valuation)
+            try checkError(process: p, transition: ti)
+            guard matched else { continue }
             if let local = t.senderLocal { env.locals[local] = channel.source }
-            if let g = t.guardEval, g(env) == 0 { continue }
+            if let g = t.guardEval {
+              let enabled = g(env) != 0
+              try checkError(process: p, transition: ti)
+              if !enabled { continue }
+            }
             receiveEnabled = true
             switch net.semantics {
             case .unordered: env.set(channel.slot, state[channel.slot] - 1)
@@ -181,7 +206,11 @@ public final class SuccessorGenerator {
         case .step, .timeout:
           if t.asynchronous && receiveEnabled { continue }
           select(process: p)
-          if let g = t.guardEval, g(env) == 0 { continue }
+          if let g = t.guardEval {
+            let enabled = g(env) != 0
+            try checkError(process: p, transition: ti)
+            if !enabled { continue }
+          }
           try execute(t.body, process: p, transition: ti) {
             emit(Action(kind: t.kind, process: Int32(p), transition: Int32(ti), choice: env.choice), env.slots)
           }

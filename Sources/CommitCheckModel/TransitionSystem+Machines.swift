@@ -209,8 +209,12 @@ struct MachinePaths {
     let end = max(start, min(range.end.offset, text.count))
     let raw = String(decoding: text[start..<end], as: UTF8.self)
     let lines = raw.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-      guard let comment = line.range(of: "//") else { return line }
-      return line[..<comment.lowerBound]
+      var previous: Character = " "
+      for i in line.indices {
+        if previous == "/" && line[i] == "/" { return line[..<line.index(before: i)] }
+        previous = line[i]
+      }
+      return line
     }
     return lines.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
       .joined(separator: " ")

@@ -133,6 +133,16 @@ struct ModelOptions {
     }
   }
 
+  /// Checks every property, with a progress line on stderr when it is a terminal.
+  func check(_ loaded: LoadedModel) -> CheckReport {
+    let show = !quiet && isatty(2) != 0
+    let report = CommitCheck.check(loaded, options: options.explorer) { p in
+      if show { showProgress(p) }
+    }
+    if show { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    return report
+  }
+
   /// Explores with a progress line on stderr when it is a terminal.
   func explore(_ loaded: LoadedModel) -> Exploration {
     let show = !quiet && isatty(2) != 0

@@ -46,8 +46,7 @@ struct CheckCommand {
 
   func run() -> Int32 {
     guard let loaded = model.load() else { return 2 }
-    let exploration = model.explore(loaded)
-    let report = CheckReport(exploration: exploration, file: loaded.file, warnings: loaded.warnings)
+    let report = model.check(loaded)
     let output = json ? ReportWriter.json(report, timing: timing) : ReportWriter.text(report, timing: timing)
     FileHandle.standardOutput.write(Data(output.utf8))
     if !timing && !json && !model.quiet {

@@ -172,6 +172,35 @@ struct ModelDiagnosticsTests {
       """,
       "test.commit:4:21: error: a 'when' guard needs bool, found int"
     ),
+    (
+      """
+      protocol P
+      role C { var f: bool
+        state s initial }
+      role A { var g: bool = C.f
+        state s initial }
+      """,
+      "test.commit:4:24: error: an initial value cannot read the state of processes"
+    ),
+    (
+      """
+      protocol P
+      role B[2] { state s initial }
+      role A { var mine: set<B>
+        state s initial }
+      invariant i: A in A.mine
+      """,
+      "test.commit:5:19: error: a process of role 'A' is never in a set<B>"
+    ),
+    (
+      """
+      protocol P
+      param N: 1...3 = 1
+      role A[N] { state s initial }
+      invariant i: crashed(A)
+      """,
+      "test.commit:4:22: error: role 'A' has 1 instance here but is declared with a count; name one ('A[1]') or quantify ('all p in A: ...')"
+    ),
   ]
 
   @Test("Each semantic mistake gets its exact diagnostic", arguments: cases)
@@ -240,6 +269,37 @@ struct ModelDiagnosticsTests {
     #expect(error.message == "A in transition 'inc': value 3 is outside 0...2, the domain of 'x'")
     #expect(error.trace?.steps.count == 3)  // initial state, x = 1, x = 2
     #expect(report.exitCode == 2)
+  }
+
+  @Test("A model error inside a guard stops exploration instead of reading as false")
+  func guardError() throws {
+    let source = """
+      protocol P
+      role B[2] { state s initial }
+      role A { var i: 1...3 = 3
+        state s initial
+        state t
+        on s step go when B[i] in s { goto t } }
+      """
+    let report = try checkSource(source)
+    let error = try #require(report.runtimeError)
+    #expect(error.message == "A in transition 'go': instance 3 of role 'B' does not exist (1...2)")
+  }
+
+  @Test("A pattern name that binds any value and is never used gets a warning")
+  func wildcardWarning() throws {
+    let source = """
+      protocol P
+      enum Answer { yes, no }
+      message M(k: Answer)
+      role A { state s initial
+        on s step go { send M(k: yes) to A }
+        on s receive M(k: ys) { skip } }
+      """
+    let model = try compile(source)
+    #expect(model.warnings.map { $0.split(separator: "\n")[0] } == [
+      "test.commit:6:21: warning: 'ys' matches any value and is never used; if it is meant as a constant, it is not declared"
+    ])
   }
 
   @Test("A send beyond the network's capacity is an error naming the message, never a silent drop")
