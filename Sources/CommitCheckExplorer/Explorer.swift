@@ -6,6 +6,8 @@ public struct ExplorerOptions: Sendable {
   public var maxStates: Int = 50_000_000
   /// Keep every transition (needed for termination, `eventually` and graph exports).
   public var keepEdges: Bool = true
+  /// Worker threads expanding states; results are identical for any number.
+  public var threads: Int = 1
   public init() {}
 }
 
@@ -87,13 +89,19 @@ public struct Exploration: @unchecked Sendable {
 }
 
 /// Breadth-first exploration of a transition system.
+///
+/// States are expanded in batches: workers (one per thread) compute the successors, property
+/// values and flags of disjoint slices of a batch, and one merge inserts the successors in
+/// source order. The merge order is the sequential BFS order, so ids, parents, counts, verdicts
+/// and traces are the same for any number of threads.
 public struct Explorer: Sendable {
   public init() {}
 
   public func explore(_ system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(),
                       progress: (ExplorationProgress) -> Void = { _ in }) -> Exploration {
     let started = Date()
-    let generator = SuccessorGenerator(system)
+    let threads = max(1, options.threads)
+    let workers = (0..<threads).map { _ in ExpansionWorker(system, keepActions: true) }
     var ex = Exploration(system: system, store: StateStore(wordsPerState: system.layout.wordCount))
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
@@ -101,7 +109,7 @@ public struct Explorer: Sendable {
 
     let initial: [[Int]]
     do {
-      initial = try generator.initialStates()
+      initial = try workers[0].generator.initialStates()
     } catch {
       ex.runtimeError = (error, UInt32.max)
       ex.stopReason = .runtimeError
@@ -112,88 +120,182 @@ public struct Explorer: Sendable {
       if ex.store.insert(words).inserted { ex.parents.append(UInt32.max) }
     }
     ex.initialCount = ex.store.count
-    var slots = Array(repeating: 0, count: system.layout.slotCount)
-    var current = words
     var id = 0
     var levelEnd = ex.store.count
     var level = 0
     var lastReport = started
-    while id < ex.store.count {
-      if id == levelEnd {
-        level += 1
-        levelEnd = ex.store.count
-      }
-      if ex.store.count >= maxStates {
-        ex.stopReason = .maxStates
-        break
-      }
-      system.layout.unpack(ex.store.arena, at: id * ex.store.wordsPerState, into: &slots)
-      for w in 0..<current.count { current[w] = ex.store.arena[id * ex.store.wordsPerState + w] }
-      let sid = UInt32(id)
-      if ex.firstViolation[0] == nil, !generator.isAtomic(slots) { ex.firstViolation[0] = sid }
-      if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
-      var protocolMoves = 0
-      var selfLoops = 0
-      var transitions = 0
-      do {
-        // Every property is evaluated on every state, so a model error in one shows here.
-        for (i, property) in system.properties.enumerated() {
-          let holds = try generator.evaluateChecked(property: i, in: slots)
-          if property.kind == .invariant, !holds, ex.firstViolation[i + 1] == nil { ex.firstViolation[i + 1] = sid }
+    let batchLimit = threads == 1 ? 256 : 8192
+    let w = system.layout.wordCount
+    merge: while id < ex.store.count {
+      // Expand a batch of stored states, split into one contiguous slice per worker.
+      let end = min(ex.store.count, id + batchLimit)
+      let slice = (end - id + threads - 1) / threads
+      let arena = ex.store.arena
+      let base = id
+      if threads == 1 || end - id < 2 * threads {
+        workers[0].expand(base..<end, arena: arena)
+        for k in 1..<workers.count { workers[k].clear() }
+      } else {
+        let box = UncheckedBox(workers)
+        DispatchQueue.concurrentPerform(iterations: threads) { k in
+          let lo = min(end, base + k * slice), hi = min(end, lo + slice)
+          box.value[k].expand(lo..<hi, arena: arena)
         }
-        try generator.successors(of: slots) { action, next in
-          transitions += 1
-          for w in 0..<words.count { words[w] = current[w] }
-          for slot in generator.changedSlots { system.layout.patch(&words, slot: slot, value: next[slot]) }
-          let (inserted, target) = ex.store.insert(words)
-          if inserted { ex.parents.append(sid) }
-          if options.keepEdges {
-            ex.edgeTargets.append(target)
-            ex.edgeActions.append(action)
+      }
+      // Merge in source order.
+      for worker in workers {
+        var cursor = 0
+        for (k, sid) in worker.sources.enumerated() {
+          if id == levelEnd {
+            level += 1
+            levelEnd = ex.store.count
           }
-          if !action.kind.isFailure {
-            protocolMoves += 1
+          if ex.store.count >= maxStates {
+            ex.stopReason = .maxStates
+            break merge
+          }
+          let source = UInt32(sid)
+          let info = worker.info[k]
+          if info.atomicityViolated, ex.firstViolation[0] == nil { ex.firstViolation[0] = source }
+          if let error = info.error {
+            ex.runtimeError = (error, source)
+            ex.stopReason = .runtimeError
+            break merge
+          }
+          for p in info.violatedProperties where ex.firstViolation[p + 1] == nil {
+            ex.firstViolation[p + 1] = source
+          }
+          if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
+          for j in 0..<Int(info.successors) {
+            for i in 0..<w { words[i] = worker.words[(cursor + j) * w + i] }
+            let (inserted, target) = ex.store.insert(words)
+            if inserted { ex.parents.append(source) }
+            let action = worker.actions[cursor + j]
+            if options.keepEdges {
+              ex.edgeTargets.append(target)
+              ex.edgeActions.append(action)
+            }
             // Ids grow along every path without a cycle, so a cycle needs an edge back to an
             // id no larger than its source: none (but self-loops) means no livelock elsewhere.
-            if target == sid { selfLoops += 1 } else if target < sid { ex.hasBackEdge = true }
+            if !action.kind.isFailure && target < source { ex.hasBackEdge = true }
           }
+          cursor += Int(info.successors)
+          ex.transitions += Int(info.successors)
+          if options.keepEdges { ex.hasProtocolMove.append(info.protocolMoves > 0) }
+          if info.liveUndecided {
+            // No protocol move at all: blocked. Only self-loops: every enabled move is taken on
+            // the loop, so staying forever is a weakly fair run: a livelock of one state.
+            if info.protocolMoves == 0, ex.firstBlocked == nil { ex.firstBlocked = source }
+            if info.protocolMoves > 0, info.selfLoops == info.protocolMoves, ex.firstStuck == nil {
+              ex.firstStuck = source
+            }
+          }
+          id += 1
+          ex.expanded = id
+          ex.depth = level
         }
-      } catch {
-        ex.runtimeError = (error, sid)
-        ex.stopReason = .runtimeError
-        if options.keepEdges { ex.edgeStart.removeLast() }
-        break
       }
-      ex.transitions += transitions
-      if options.keepEdges { ex.hasProtocolMove.append(protocolMoves > 0) }
-      if (protocolMoves == 0 && ex.firstBlocked == nil) || (protocolMoves > 0 && selfLoops == protocolMoves && ex.firstStuck == nil),
-         hasLiveUndecided(slots, generator) {
-        // No protocol move at all: blocked. Only self-loops: every enabled move is taken on the
-        // loop, so staying forever is a weakly fair run: a livelock of one state.
-        if protocolMoves == 0 { ex.firstBlocked = sid } else { ex.firstStuck = sid }
-      }
-      id += 1
-      ex.expanded = id
-      ex.depth = level
-      if id & 1023 == 0 {
-        let now = Date()
-        if now.timeIntervalSince(lastReport) >= 0.25 {
-          lastReport = now
-          progress(ExplorationProgress(states: ex.store.count, transitions: ex.transitions, depth: level,
-                            seconds: now.timeIntervalSince(started), bytes: ex.store.bytes))
-        }
+      let now = Date()
+      if now.timeIntervalSince(lastReport) >= 0.25 {
+        lastReport = now
+        progress(ExplorationProgress(states: ex.store.count, transitions: ex.transitions, depth: level,
+                                     seconds: now.timeIntervalSince(started), bytes: ex.store.bytes))
       }
     }
     if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
     ex.seconds = Date().timeIntervalSince(started)
     return ex
   }
+}
 
-  func hasLiveUndecided(_ slots: [Int], _ generator: SuccessorGenerator) -> Bool {
-    for p in generator.system.processes.indices {
-      if !generator.system.isCrashed(slots, process: p), generator.decisionCode(slots, process: p) == 0 {
-        return true
+/// Lets `concurrentPerform` hand each worker to its own thread.
+///
+/// Safe: iteration k touches only `value[k]`, and the array itself is not mutated.
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// What one expanded state contributes to the merge.
+struct SourceInfo {
+  var successors: Int32 = 0
+  var protocolMoves: Int32 = 0
+  var selfLoops: Int32 = 0
+  var liveUndecided = false
+  var atomicityViolated = false
+  var violatedProperties: [Int] = []
+  var error: ModelRuntimeError?
+}
+
+/// Expands a slice of stored states with its own successor generator, into buffers the merge
+/// reads: the successors' packed words and actions, and per-state facts.
+final class ExpansionWorker {
+  let generator: SuccessorGenerator
+  let system: TransitionSystem
+  var sources: [Int] = []
+  var info: [SourceInfo] = []
+  var words: [UInt64] = []
+  var actions: [Action] = []
+  private var slots: [Int]
+  private var current: [UInt64]
+  private var next: [UInt64]
+
+  init(_ system: TransitionSystem, keepActions: Bool) {
+    self.system = system
+    generator = SuccessorGenerator(system)
+    slots = Array(repeating: 0, count: system.layout.slotCount)
+    current = Array(repeating: 0, count: system.layout.wordCount)
+    next = current
+  }
+
+  func clear() {
+    sources.removeAll(keepingCapacity: true)
+    info.removeAll(keepingCapacity: true)
+    words.removeAll(keepingCapacity: true)
+    actions.removeAll(keepingCapacity: true)
+  }
+
+  func expand(_ ids: Range<Int>, arena: [UInt64]) {
+    clear()
+    let layout = system.layout
+    let w = layout.wordCount
+    for id in ids {
+      sources.append(id)
+      layout.unpack(arena, at: id * w, into: &slots)
+      for i in 0..<w { current[i] = arena[id * w + i] }
+      var facts = SourceInfo()
+      facts.atomicityViolated = !generator.isAtomic(slots)
+      do {
+        // Every property is evaluated on every state, so a model error in one shows here.
+        for (i, property) in system.properties.enumerated() {
+          let holds = try generator.evaluateChecked(property: i, in: slots)
+          if property.kind == .invariant, !holds { facts.violatedProperties.append(i) }
+        }
+        let start = actions.count
+        try generator.successors(of: slots) { action, successor in
+          for i in 0..<w { next[i] = current[i] }
+          for slot in generator.changedSlots { layout.patch(&next, slot: slot, value: successor[slot]) }
+          words.append(contentsOf: next)
+          actions.append(action)
+          if !action.kind.isFailure {
+            facts.protocolMoves += 1
+            if next == current { facts.selfLoops += 1 }
+          }
+        }
+        facts.successors = Int32(actions.count - start)
+      } catch {
+        // The merge stops at this state, so its partial successors are never read.
+        facts.error = error
       }
+      facts.liveUndecided = hasLiveUndecided()
+      info.append(facts)
+      if facts.error != nil { break }
+    }
+  }
+
+  private func hasLiveUndecided() -> Bool {
+    for p in system.processes.indices {
+      if !system.isCrashed(slots, process: p), generator.decisionCode(slots, process: p) == 0 { return true }
     }
     return false
   }

@@ -5,7 +5,8 @@ import CommitCheckModel
 ///
 /// Crashed flags are part of the key so that a crash is an edge between two nodes rather than
 /// invisible inside one. Edges are merged when they join the same two nodes by the same move
-/// (process, transition, `choose` branches, failure kind); each merged node and edge says how
+/// (process, transition and `choose` branches; or failure kind, process and channel or
+/// partition); each merged node and edge says how
 /// many states and transitions it stands for, so the counts add up to the explored graph.
 public struct ControlQuotient: Sendable {
   public struct Node: Sendable {
@@ -42,6 +43,7 @@ struct QuotientEdgeKey: Hashable {
   var process: Int32
   var transition: Int32
   var choice: Int32
+  var message: Int32
 }
 
 extension Exploration {
@@ -82,7 +84,8 @@ extension Exploration {
         let a = edgeActions[e]
         let key = QuotientEdgeKey(from: q.nodeOf[id], to: q.nodeOf[Int(edgeTargets[e])], kind: a.kind,
                                   process: a.process, transition: a.transition,
-                                  choice: a.kind.isFailure ? 0 : a.choice)
+                                  choice: a.kind.isFailure ? 0 : a.choice,
+                                  message: a.kind.isFailure ? a.message : -1)
         let m: Int32
         if let known = merged[key] {
           m = known

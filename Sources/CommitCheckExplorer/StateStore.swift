@@ -20,8 +20,9 @@ struct StateStore {
     arena.reserveCapacity(capacity * wordsPerState)
   }
 
-  /// Bytes held by the arena and the index.
-  var bytes: Int { arena.capacity * 8 + index.count * 4 }
+  /// Bytes the stored states and the index take (from counts, not allocator capacities, so the
+  /// figure is the same on every run).
+  var bytes: Int { count * wordsPerState * 8 + index.count * 4 }
 
   static func hash(_ words: [UInt64], from offset: Int = 0, count: Int) -> Int {
     var h: UInt64 = 0x243F_6A88_85A3_08D3

@@ -106,10 +106,4 @@ struct Components {
     return .livelock
   }
 
-  /// Whether component `c` is a single state without a self-loop (no equation to iterate).
-  func isTrivial(_ c: Int, _ chain: MarkovChain) -> Bool {
-    guard start[c + 1] - start[c] == 1 else { return false }
-    let s = Int(order[start[c]])
-    return !(chain.rowStart[s]..<chain.rowStart[s + 1]).contains { Int(chain.columns[$0]) == s }
-  }
 }

@@ -143,7 +143,7 @@ public struct MarkovChain: Sendable {
   }
 
   /// Whether state `s` has no transition at all.
-  func isAbsorbing(_ s: Int) -> Bool { rowStart[s] == rowStart[s + 1] }
+  public func isAbsorbing(_ s: Int) -> Bool { rowStart[s] == rowStart[s + 1] }
 
   /// The probability of the self-loop of `s` in the embedded DTMC (0 when it has none).
   func selfLoopProbability(_ s: Int) -> Double {

@@ -74,14 +74,17 @@ struct Solver {
     }
   }
 
-  /// Solves x(s) = Σ_t P(s, t) x(t) on transient states, with x = `fixed(s)` on the states of
-  /// bottom components: the probability of reaching the fixed part with its values as weights.
-  mutating func backward(fixed: (Int) -> Double) -> [Double] {
-    var x = [Double](repeating: 0, count: chain.stateCount)
+  /// Absorption probabilities into every outcome class at once: `x[s * k + c]` is the
+  /// probability that the chain, started in `s`, ends in a bottom component of class `c`
+  /// (`k` classes). Solves x(s) = Σ_t P(s, t) x(t) on transient states, with x = 1 for the
+  /// component's own class and 0 for the others on bottom states.
+  mutating func absorption(classes k: Int, classOf: (Int) -> Int?) -> [Double] {
+    var x = [Double](repeating: 0, count: chain.stateCount * k)
+    var sum = [Double](repeating: 0, count: k)
     for c in 0..<components.count {
       let states = components.states(c)
       if components.bottom[c] {
-        for s in states { x[Int(s)] = fixed(Int(s)) }
+        for s in states { x[Int(s) * k + classOf(Int(s))!] = 1 }
         continue
       }
       var sweeps = 0
@@ -89,13 +92,19 @@ struct Solver {
         var change = 0.0
         for s32 in states {
           let s = Int(s32)
-          var sum = 0.0
-          for e in chain.rowStart[s]..<chain.rowStart[s + 1] where Int(chain.columns[e]) != s {
-            sum += chain.rates[e] * x[Int(chain.columns[e])]
+          for j in 0..<k { sum[j] = 0 }
+          for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
+            let t = Int(chain.columns[e])
+            if t == s { continue }
+            let r = chain.rates[e]
+            for j in 0..<k { sum[j] += r * x[t * k + j] }
           }
-          let value = sum / (chain.exitRates[s] - selfRate[s])
-          change = max(change, abs(value - x[s]) / max(1, abs(value)))
-          x[s] = value
+          let scale = 1 / (chain.exitRates[s] - selfRate[s])
+          for j in 0..<k {
+            let value = sum[j] * scale
+            change = max(change, abs(value - x[s * k + j]))
+            x[s * k + j] = value
+          }
         }
         sweeps += 1
         if states.count == 1 || change <= stats.tolerance { break }
@@ -107,9 +116,13 @@ struct Solver {
       if states.count > 1 { stats.iterations = max(stats.iterations, sweeps) }
       for s32 in states {
         let s = Int(s32)
-        var sum = 0.0
-        for e in chain.rowStart[s]..<chain.rowStart[s + 1] { sum += chain.rates[e] * x[Int(chain.columns[e])] }
-        stats.residual = max(stats.residual, abs(x[s] - sum / chain.exitRates[s]))
+        for j in 0..<k { sum[j] = 0 }
+        for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
+          let t = Int(chain.columns[e])
+          let r = chain.rates[e]
+          for j in 0..<k { sum[j] += r * x[t * k + j] }
+        }
+        for j in 0..<k { stats.residual = max(stats.residual, abs(x[s * k + j] - sum[j] / chain.exitRates[s])) }
       }
     }
     return x

@@ -69,26 +69,26 @@ extension MarkovAnalysis {
     for s in 0..<chain.stateCount { q = max(q, chain.exitRates[s] - selfLoopRate(s)) }
     if q == 0 || time == 0 { return (initialDistribution, 0) }
     let lambda = q * time
+    guard lambda < Double(maxSteps) else { throw tooLong(time, lambda, maxSteps) }
     let mode = Int(lambda.rounded(.down))
     // Weights relative to the mode, left and right until negligible.
     var left = mode
-    var weights: [Double] = [1]
+    var leftWeights: [Double] = []
+    var w = 1.0
     while left > 0 {
-      let w = weights[0] * Double(left) / lambda
+      w *= Double(left) / lambda
       if w < 1e-30 { break }
-      weights.insert(w, at: 0)
+      leftWeights.append(w)
       left -= 1
     }
+    var weights: [Double] = Array(leftWeights.reversed()) + [1.0]
     var right = mode
     while true {
       let w = weights[weights.count - 1] * lambda / Double(right + 1)
       if w < 1e-30 { break }
       weights.append(w)
       right += 1
-      if right > maxSteps {
-        throw .invalidOption(
-          "--time \(time) needs more than \(maxSteps) uniformization steps (rate × time = \(lambda)); use a shorter time")
-      }
+      if right > maxSteps { throw tooLong(time, lambda, maxSteps) }
     }
     let total = weights.reduce(0, +)
     var current = initialDistribution
@@ -115,6 +115,11 @@ extension MarkovAnalysis {
       swap(&current, &next)
     }
     return (result, right)
+  }
+
+  func tooLong(_ time: Double, _ lambda: Double, _ maxSteps: Int) -> MarkovError {
+    .invalidOption(
+      "--time \(time) needs more than \(maxSteps) uniformization steps (largest exit rate × time = \(lambda)); use a shorter time")
   }
 
   func selfLoopRate(_ s: Int) -> Double {

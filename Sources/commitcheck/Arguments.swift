@@ -73,7 +73,11 @@ struct ArgumentCursor {
 /// failure budgets and limits.
 struct ModelOptions {
   var model: String?
-  var options = CheckOptions()
+  var options: CheckOptions = {
+    var o = CheckOptions()
+    o.explorer.threads = ProcessInfo.processInfo.activeProcessorCount
+    return o
+  }()
   var quiet = false
 
   static let help = """
@@ -84,6 +88,7 @@ struct ModelOptions {
       --duplicate K        allow K message duplications
       --partition          allow one network partition into two groups
       --max-states K       stop after K states with a partial report (default 50,000,000)
+      --threads K          worker threads (default: the number of cores); results do not depend on it
       -q, --quiet          no progress line on stderr
     """
 
@@ -110,6 +115,10 @@ struct ModelOptions {
       let v = try cursor.count()
       guard v > 0 else { throw UsageError(message: "--max-states must be at least 1") }
       options.explorer.maxStates = v
+    case "--threads":
+      let v = try cursor.count()
+      guard (1...256).contains(v) else { throw UsageError(message: "--threads must be between 1 and 256") }
+      options.explorer.threads = v
     case "-q", "--quiet": quiet = true
     default:
       if name.hasPrefix("-") && name != "-" { return false }

@@ -11,6 +11,11 @@ let toolHelp = """
 
   commands:
     check MODEL     explore a model's state space and check its properties
+    trace MODEL     print one property's counterexample as a message sequence chart
+    graph MODEL     write the reachable state graph as DOT
+    machines MODEL  draw each role's state machine as DOT
+    markov MODEL    outcome, transient and long-run probabilities; PRISM and Storm exports
+    petri MODEL     an equivalent place/transition net: PNML, DOT and its analysis
     help [COMMAND]  show help for the tool or a command
 
   Run 'commitcheck <command> --help' for a command's options.
@@ -22,6 +27,11 @@ let toolHelp = """
 /// Each command: its help text and how to run it on its arguments.
 let commands: [(name: String, help: String, run: (ArraySlice<String>) throws(UsageError) -> Int32)] = [
   ("check", CheckCommand.help, { args throws(UsageError) in try CheckCommand(args).run() }),
+  ("graph", GraphCommand.help, { args throws(UsageError) in try GraphCommand(args).run() }),
+  ("machines", MachinesCommand.help, { args throws(UsageError) in try MachinesCommand(args).run() }),
+  ("trace", TraceCommand.help, { args throws(UsageError) in try TraceCommand(args).run() }),
+  ("markov", MarkovCommand.help, { args throws(UsageError) in try MarkovCommand(args).run() }),
+  ("petri", PetriCommand.help, { args throws(UsageError) in try PetriCommand(args).run() }),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()

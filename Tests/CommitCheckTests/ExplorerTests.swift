@@ -275,3 +275,40 @@ struct ExplorerTests {
     #expect(ReportWriter.json(report).contains("\"complete\": false"))
   }
 }
+
+/// Parallel exploration must not change anything a user can see.
+struct ThreadEquivalenceTests {
+  @Test("Two and three threads give the same counts, verdicts, traces and JSON as one",
+        arguments: [("two-phase-commit", "crash"), ("three-phase-commit-timeouts", "partition"),
+                    ("two-phase-tla", "none"), ("seed-naive-three-phase-commit", "none")])
+  func sameResults(model: String, failure: String) throws {
+    var reports: [String] = []
+    for threads in [1, 2, 3] {
+      var options = CheckOptions()
+      options.compile.parameters["N"] = 3
+      if failure == "crash" { options.compile.crash["Coordinator"] = 1 }
+      if failure == "partition" { options.compile.partition = 1 }
+      options.explorer.threads = threads
+      reports.append(ReportWriter.json(try check(path: modelPath(model), options: options)))
+    }
+    #expect(reports[0] == reports[1])
+    #expect(reports[0] == reports[2])
+  }
+
+  @Test("With edges kept, the graph is identical for any number of threads")
+  func sameGraph() throws {
+    var options = CompileOptions()
+    options.parameters["N"] = 3
+    options.crash["Participant"] = 1
+    let model = try loadModel(path: modelPath("three-phase-commit"), options: options)
+    var one = ExplorerOptions()
+    one.threads = 1
+    var two = one
+    two.threads = 2
+    let a = Explorer().explore(model.system, options: one), b = Explorer().explore(model.system, options: two)
+    #expect(a.stateCount == b.stateCount)
+    #expect(a.edgeTargets == b.edgeTargets)
+    #expect(a.edgeActions == b.edgeActions)
+    #expect(a.parents == b.parents)
+  }
+}

@@ -1,0 +1,122 @@
+import CommitCheckMarkov
+import Foundation
+
+/// The machine-readable forms of a `MarkovReport`.
+extension MarkovWriter {
+  /// JSON. The names `outcomes` (with `commit`, `abort`, `blocked`, `livelock`, `violation`),
+  /// `residual`, `expected_steps`, `expected_time` and `method` are stable.
+  public static func json(_ r: MarkovReport, timing: Bool = false, exploreSeconds: Double = 0) -> String {
+    var fields: [(String, JSON)] = [
+      ("model", .string(r.model)),
+      ("file", .string(r.file)),
+      ("parameters", .object(r.parameters.map { ($0.name, .int($0.value)) })),
+      ("network", .string(r.network.rawValue)),
+      ("failures", .object(r.failures.map { ($0.name, .int($0.budget)) })),
+      ("rates", .object(r.rateOverrides.map { ($0.name, .double($0.rate)) })),
+      ("states", .int(r.states)),
+      ("initial_states", .int(r.initialStates)),
+      ("transient_states", .int(r.transientStates)),
+      ("terminal_states", .int(r.absorbingStates)),
+      ("transitions", .int(r.transitions)),
+      ("bottom_components", byOutcome { .int(r.bottomComponents[$0.rawValue]) }),
+      ("cut_states", .int(r.cutStates)),
+      ("method", .string(r.solver.method)),
+      ("iterations", .int(r.solver.iterations)),
+      ("tolerance", .double(r.solver.tolerance)),
+      ("converged", .bool(r.solver.converged)),
+      ("cyclic_components", .int(r.solver.cyclicComponents)),
+      ("solver_residual", .double(r.solver.residual)),
+      ("outcomes", byOutcome { .double(r.outcomes[$0.rawValue]) }),
+      ("residual", .double(r.residual)),
+      ("expected_steps", .double(r.expectedSteps)),
+      ("expected_time", .double(r.expectedTime)),
+      ("expected_steps_by_outcome", byOutcome { r.conditionalSteps[$0.rawValue].map { .double($0) } ?? .null }),
+      ("expected_time_by_outcome", byOutcome { r.conditionalTime[$0.rawValue].map { .double($0) } ?? .null }),
+    ]
+    fields.append(("after_steps", r.afterSteps.map { k, s in
+      .object([("steps", .int(k))] + summaryFields(s, r))
+    } ?? .null))
+    fields.append(("at_time", r.atTime.map { t, used, s in
+      .object([("time", .double(t)), ("uniformization_steps", .int(used))] + summaryFields(s, r))
+    } ?? .null))
+    fields.append(("long_run", r.longRun.map { lr in
+      .object([("restart_rate", .double(lr.restartRate)), ("cycle_time", lr.cycleTime.map { .double($0) } ?? .null),
+               ("iterations", .int(lr.iterations))] + summaryFields(lr.summary, r))
+    } ?? .null))
+    fields.append(("top", .array(r.top.map { t in
+      .object([("probability", .double(t.probability)), ("outcome", .string(t.outcome.name)),
+               ("states", .int(t.stateCount)), ("state", .int(Int(t.state))), ("description", .string(t.description))])
+    })))
+    if timing {
+      fields.append(("explore_seconds", .double(exploreSeconds)))
+      fields.append(("solve_seconds", .double(r.seconds)))
+    }
+    return JSON.object(fields).rendered()
+  }
+
+  static func byOutcome(_ value: (Outcome) -> JSON) -> JSON {
+    .object(Outcome.allCases.map { ($0.name, value($0)) })
+  }
+
+  static func summaryFields(_ s: DistributionSummary, _ r: MarkovReport) -> [(String, JSON)] {
+    [
+      ("running", .double(s.running)),
+      ("outcomes", byOutcome { .double(s.outcomes[$0.rawValue]) }),
+      ("processes", .array(r.processNames.indices.map { p in
+        .object([
+          ("name", .string(r.processNames[p])),
+          ("states", .object(zip(r.controlStateNames[p], s.controlStates[p]).map { ($0.0, .double($0.1)) })),
+          ("crashed", .double(s.crashed[p])),
+        ])
+      })),
+    ]
+  }
+
+  /// CSV with the columns `section,name,value,detail`, one figure per row.
+  public static func csv(_ r: MarkovReport, timing: Bool = false, exploreSeconds: Double = 0) -> String {
+    var rows: [[String]] = [["section", "name", "value", "detail"]]
+    func add(_ section: String, _ name: String, _ value: String, _ detail: String = "") {
+      rows.append([section, name, value, detail])
+    }
+    add("chain", "states", String(r.states))
+    add("chain", "transitions", String(r.transitions))
+    add("chain", "terminal_states", String(r.absorbingStates))
+    add("solver", "method", r.solver.method)
+    add("solver", "iterations", String(r.solver.iterations))
+    add("solver", "tolerance", String(r.solver.tolerance))
+    add("solver", "residual", String(r.solver.residual))
+    add("solver", "converged", String(r.solver.converged))
+    for o in Outcome.allCases { add("outcome", o.name, String(r.outcomes[o.rawValue])) }
+    add("residual", "", String(r.residual))
+    add("expected_steps", "all", String(r.expectedSteps))
+    for o in Outcome.allCases { add("expected_steps", o.name, r.conditionalSteps[o.rawValue].map { String($0) } ?? "") }
+    add("expected_time", "all", String(r.expectedTime))
+    for o in Outcome.allCases { add("expected_time", o.name, r.conditionalTime[o.rawValue].map { String($0) } ?? "") }
+    func summary(_ section: String, _ s: DistributionSummary) {
+      add(section, "running", String(s.running))
+      for o in Outcome.allCases { add(section, o.name, String(s.outcomes[o.rawValue])) }
+      for (p, name) in r.processNames.enumerated() {
+        for (state, value) in zip(r.controlStateNames[p], s.controlStates[p]) { add(section, "\(name).\(state)", String(value)) }
+        add(section, "\(name).crashed", String(s.crashed[p]))
+      }
+    }
+    if let (k, s) = r.afterSteps { summary("after_steps_\(k)", s) }
+    if let (t, _, s) = r.atTime { summary("at_time_\(t)", s) }
+    if let lr = r.longRun {
+      add("long_run", "cycle_time", lr.cycleTime.map { String($0) } ?? "")
+      summary("long_run", lr.summary)
+    }
+    for (i, t) in r.top.enumerated() { add("top", String(i + 1), String(t.probability), "\(t.outcome.name): \(t.description)") }
+    if timing {
+      add("time", "explore_seconds", String(exploreSeconds))
+      add("time", "solve_seconds", String(r.seconds))
+    }
+    return rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+  }
+
+  /// Quotes a field when it holds a comma, a quote or a line break (RFC 4180).
+  static func csvField(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+}

@@ -1,1 +1,0 @@
-/// Petri nets equivalent to a model (issue: Petri nets).

@@ -1,0 +1,74 @@
+import CommitCheck
+import Foundation
+
+/// `commitcheck machines MODEL`: each role's state machine as Graphviz DOT.
+struct MachinesCommand {
+  static let help = """
+    usage: commitcheck machines MODEL [options]
+
+    Draws each role's state machine from MODEL as Graphviz DOT: one cluster per role, its control
+    states (decisions in colour) and an edge per transition path, labelled
+    'trigger [guard] / send ...'. With --explore it also explores the model (with the check
+    options below) and greys out the control states and transitions that no reachable state
+    uses, listing them on standard error: dead protocol code under those failures.
+
+    options:
+      --explore            explore the model and mark what it never uses
+    \(ModelOptions.help)
+      --output FILE        write to FILE instead of standard output
+      -h, --help           show this help
+
+    exit codes: 0 written, 2 bad input or usage, 3 exploration stopped at a limit
+
+    """
+
+  var model = ModelOptions()
+  var explore = false
+  var output: String?
+
+  init(_ args: ArraySlice<String>) throws(UsageError) {
+    var cursor = ArgumentCursor(args)
+    while let name = cursor.next() {
+      switch name {
+      case "-h", "--help":
+        print(Self.help, terminator: "")
+        exit(0)
+      case "--explore":
+        try cursor.noValue()
+        explore = true
+      case "--output": output = try cursor.value()
+      default:
+        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      }
+    }
+    if model.model == nil { throw UsageError(message: "machines needs a model file") }
+  }
+
+  func run() -> Int32 {
+    guard let loaded = model.load(), let path = model.model else { return 2 }
+    let source: String
+    do {
+      source = try readModel(path: path)
+    } catch {
+      printError(error.description)
+      return 2
+    }
+    guard let machines = loaded.system.roleMachines(source: source) else {
+      printError("commitcheck: '\(path)' changed while it was read")
+      return 2
+    }
+    var usage: MachineUsage?
+    if explore {
+      let exploration = model.explore(loaded)
+      if let code = refuseIncomplete(exploration, loaded) { return code }
+      let used = exploration.machineUsage()
+      let unused = DotWriter.unusedParts(loaded.system, machines, usage: used)
+      printError(unused.isEmpty
+        ? "every control state and transition is used in the \(ReportWriter.grouped(exploration.stateCount)) states explored"
+        : "never used in the \(ReportWriter.grouped(exploration.stateCount)) states explored:\n"
+          + unused.map { "  " + $0 }.joined(separator: "\n"))
+      usage = used
+    }
+    return emit(DotWriter.machines(loaded.system, machines, usage: usage), to: output) ? 0 : 2
+  }
+}

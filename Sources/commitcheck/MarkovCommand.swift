@@ -1,0 +1,131 @@
+import CommitCheck
+import Foundation
+
+/// `commitcheck markov MODEL`: the model's Markov chain, solved and exported.
+struct MarkovCommand {
+  static let help = """
+    usage: commitcheck markov MODEL [options]
+
+    Explores MODEL and turns its state graph into a continuous-time Markov chain: every move
+    happens at its rate (declared in the model with 'rate', 1 by default, or set here with
+    --rate); the DTMC is the chain of jumps, each move taken with probability rate / total rate.
+    Reports how likely a run ends in commit, abort, blocked, livelock or an atomicity
+    violation, the expected steps and time until it ends, and, when asked, the distribution
+    after K steps or at time T, the long run with restarts, and the most likely ends.
+
+    options:
+    \(ModelOptions.help)
+      --rate NAME=X        rate X > 0 for a transition ('vote_no', 'Coordinator.collect_yes'),
+                           a choice branch, or a failure kind (crash, recover, lose, duplicate,
+                           partition); repeatable
+      --steps K            the DTMC's distribution after K steps
+      --time T             the CTMC's distribution at time T (uniformization)
+      --long-run RATE      terminal states restart the transaction at RATE: long-run fractions
+      --top K              the K most probable terminal states (bottom components)
+      --tolerance X        Gauss–Seidel tolerance for cyclic chains (default 1e-12)
+      --format text|json|csv  report format (default text)
+      --export-prism PREFIX   write PREFIX.tra, PREFIX.sta and PREFIX.lab (PRISM explicit files)
+      --export-drn FILE    write the chain in Storm's DRN format
+      --timing             put seconds in the report (then it is not reproducible)
+      -h, --help           show this help
+
+    exit codes: 0 solved, 2 bad input or usage, 3 stopped at a limit (the chain needs every state)
+
+    """
+
+  enum Format { case text, json, csv }
+
+  var model = ModelOptions()
+  var markov = MarkovOptions()
+  var format = Format.text
+  var timing = false
+  var prismPrefix: String?
+  var drnPath: String?
+
+  init(_ args: ArraySlice<String>) throws(UsageError) {
+    var cursor = ArgumentCursor(args)
+    while let name = cursor.next() {
+      switch name {
+      case "-h", "--help":
+        print(Self.help, terminator: "")
+        exit(0)
+      case "--rate":
+        let text = try cursor.value()
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else { throw UsageError(message: "--rate needs NAME=X, found '\(text)'") }
+        guard let rate = Double(parts[1]), rate.isFinite, rate > 0 else {
+          throw UsageError(message: "--rate \(parts[0]) needs a positive number, found '\(parts[1])'")
+        }
+        markov.rates[parts[0]] = rate
+      case "--steps": markov.steps = try cursor.count()
+      case "--time": markov.time = try Self.number(&cursor, positive: false)
+      case "--long-run": markov.longRunRate = try Self.number(&cursor, positive: true)
+      case "--top": markov.top = try cursor.count()
+      case "--tolerance":
+        let t = try Self.number(&cursor, positive: true)
+        guard t < 1 else { throw UsageError(message: "--tolerance must be below 1, found '\(t)'") }
+        markov.tolerance = t
+      case "--format":
+        switch try cursor.value() {
+        case "text": format = .text
+        case "json": format = .json
+        case "csv": format = .csv
+        case let other: throw UsageError(message: "--format must be 'text', 'json' or 'csv', found '\(other)'")
+        }
+      case "--export-prism": prismPrefix = try cursor.value()
+      case "--export-drn": drnPath = try cursor.value()
+      case "--timing":
+        try cursor.noValue()
+        timing = true
+      default:
+        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      }
+    }
+    if model.model == nil { throw UsageError(message: "markov needs a model file") }
+  }
+
+  /// A finite number after the current option: positive, or at least zero.
+  static func number(_ cursor: inout ArgumentCursor, positive: Bool) throws(UsageError) -> Double {
+    let option = cursor.current
+    let text = try cursor.value()
+    guard let v = Double(text), v.isFinite, positive ? v > 0 : v >= 0 else {
+      throw UsageError(message: "\(option) needs a \(positive ? "positive" : "non-negative") number, found '\(text)'")
+    }
+    return v
+  }
+
+  func run() -> Int32 {
+    guard let loaded = model.load() else { return 2 }
+    for w in loaded.warnings { printError(w) }
+    var withEdges = model
+    withEdges.options.explorer.keepEdges = true
+    let exploration = withEdges.explore(loaded)
+    if let (error, _) = exploration.runtimeError {
+      let who = error.process >= 0 ? loaded.system.processes[error.process].name : "the network"
+      printError("commitcheck: model error: \(who): \(error.message)")
+      return 2
+    }
+    let analysis: MarkovAnalysis
+    do {
+      analysis = try MarkovAnalysis(exploration: exploration, file: loaded.file, options: markov)
+    } catch {
+      printError("commitcheck: \(error.description)")
+      if case .incompleteExploration = error { return 3 }
+      return 2
+    }
+    let report = analysis.report
+    let output = switch format {
+    case .text: MarkovWriter.text(report, timing: timing, exploreSeconds: exploration.seconds)
+    case .json: MarkovWriter.json(report, timing: timing, exploreSeconds: exploration.seconds)
+    case .csv: MarkovWriter.csv(report, timing: timing, exploreSeconds: exploration.seconds)
+    }
+    if let prefix = prismPrefix {
+      guard emit(PrismWriter.transitions(analysis), to: prefix + ".tra"),
+            emit(PrismWriter.states(analysis), to: prefix + ".sta"),
+            emit(PrismWriter.labelFile(analysis), to: prefix + ".lab") else { return 2 }
+    }
+    if let path = drnPath, !emit(DrnWriter.text(analysis), to: path) { return 2 }
+    FileHandle.standardOutput.write(Data(output.utf8))
+    return 0
+  }
+}

@@ -1,0 +1,83 @@
+import CommitCheck
+import Foundation
+
+/// `commitcheck trace MODEL --property NAME`: one counterexample as a message sequence chart.
+struct TraceCommand {
+  static let help = """
+    usage: commitcheck trace MODEL --property NAME [options]
+
+    Explores MODEL and prints the shortest counterexample of property NAME as a message sequence
+    chart: a lifeline per process, each message an arrow from its sender to its receiver (with
+    the step that sent it), local steps, crashes, losses, partitions and decisions marked.
+
+    options:
+      --property NAME      the property to explain (atomicity, termination or the model's own)
+    \(ModelOptions.help)
+      --format text|dot    a chart for a 100-column terminal (default), or Graphviz DOT
+      --width K            the text chart's width in columns (default 100)
+      --output FILE        write to FILE instead of standard output
+      -h, --help           show this help
+
+    exit codes: 1 a counterexample was written, 0 the property holds, 2 bad input or usage,
+    3 stopped at a limit with the property unknown
+
+    """
+
+  var model = ModelOptions()
+  var property: String?
+  var dot = false
+  var width = 100
+  var output: String?
+
+  init(_ args: ArraySlice<String>) throws(UsageError) {
+    var cursor = ArgumentCursor(args)
+    while let name = cursor.next() {
+      switch name {
+      case "-h", "--help":
+        print(Self.help, terminator: "")
+        exit(0)
+      case "--property": property = try cursor.value()
+      case "--format":
+        switch try cursor.value() {
+        case "text": dot = false
+        case "dot": dot = true
+        case let other: throw UsageError(message: "--format must be 'text' or 'dot', found '\(other)'")
+        }
+      case "--width":
+        width = try cursor.count()
+        guard width >= 40 else { throw UsageError(message: "--width must be at least 40") }
+      case "--output": output = try cursor.value()
+      default:
+        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      }
+    }
+    if model.model == nil { throw UsageError(message: "trace needs a model file") }
+    if property == nil { throw UsageError(message: "trace needs --property NAME") }
+  }
+
+  func run() -> Int32 {
+    guard let loaded = model.load(), let property else { return 2 }
+    guard propertyNames(loaded.system).contains(property) else {
+      printError("commitcheck: unknown property '\(property)'; the model has "
+        + propertyNames(loaded.system).map { "'\($0)'" }.joined(separator: ", "))
+      return 2
+    }
+    let exploration = model.explore(loaded)
+    if exploration.runtimeError != nil, let code = refuseIncomplete(exploration, loaded) { return code }
+    guard let result = exploration.checkProperties().first(where: { $0.name == property }) else { return 2 }
+    guard let trace = result.trace else {
+      if result.verdict == .holds {
+        printError("\(property) holds: there is no counterexample to draw")
+        return 0
+      }
+      printError("\(property) is unknown: \(result.notes.joined(separator: "; "))")
+      return 3
+    }
+    let chart = exploration.sequenceChart(trace)
+    let title = SequenceChartWriter.title(loaded.system, result)
+    let text = dot
+      ? SequenceChartWriter.dot(chart, system: loaded.system, title: title)
+      : SequenceChartWriter.text(chart, system: loaded.system, title: title, width: width)
+    return emit(text, to: output) ? 1 : 2
+  }
+}
