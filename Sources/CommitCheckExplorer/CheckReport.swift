@@ -25,7 +25,8 @@ public struct CheckReport: Sendable {
 
   public var violated: Bool { properties.contains { $0.verdict == .violated } }
 
-  /// 0 all hold, 1 a property is violated, 2 a model error, 3 stopped at a limit.
+  /// 0 all hold, 1 a property is violated, 2 a model error, 3 stopped at a limit. An
+  /// interrupted run's code is the shell's (128 + the signal), set by the command line.
   public var exitCode: Int32 {
     if runtimeError != nil { return 2 }
     if violated { return 1 }

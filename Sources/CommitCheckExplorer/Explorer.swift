@@ -1,5 +1,15 @@
 import CommitCheckModel
 import Foundation
+import Synchronization
+
+/// A request to stop an exploration at its next safe point (set from a signal handler).
+public final class StopSignal: Sendable {
+  private let flag = Atomic<Int>(0)
+  public init() {}
+  /// Records the signal number that asked to stop (the first one wins).
+  public func request(_ signal: Int32) { _ = flag.compareExchange(expected: 0, desired: Int(signal), ordering: .relaxed) }
+  public var requested: Int32 { Int32(flag.load(ordering: .relaxed)) }
+}
 
 public struct ExplorerOptions: Sendable {
   /// Stop (a partial result) once this many states are stored.
@@ -8,6 +18,12 @@ public struct ExplorerOptions: Sendable {
   public var keepEdges: Bool = true
   /// Worker threads expanding states; results are identical for any number.
   public var threads: Int = 1
+  /// Stop (a partial result) before the explorer's memory would pass this many bytes.
+  public var maxMemory: Int = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
+  /// Stop (a partial result) after this many seconds.
+  public var timeout: Double?
+  /// Stop (a partial result) when this is signalled.
+  public var stop: StopSignal?
   public init() {}
 }
 
@@ -22,6 +38,9 @@ public struct ExplorationProgress: Sendable {
 
 public enum StopReason: String, Sendable {
   case maxStates = "max-states"
+  case maxMemory = "max-memory"
+  case timeout = "timeout"
+  case interrupted = "interrupted"
   case runtimeError = "model-error"
 }
 
@@ -127,6 +146,10 @@ public struct Explorer: Sendable {
     let batchLimit = threads == 1 ? 256 : 8192
     let w = system.layout.wordCount
     merge: while id < ex.store.count {
+      if let reason = limitReached(ex, options, started: started, threads: threads) {
+        ex.stopReason = reason
+        break
+      }
       // Expand a batch of stored states, split into one contiguous slice per worker.
       let end = min(ex.store.count, id + batchLimit)
       let slice = (end - id + threads - 1) / threads
@@ -205,6 +228,21 @@ public struct Explorer: Sendable {
     if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
     ex.seconds = Date().timeIntervalSince(started)
     return ex
+  }
+}
+
+extension Explorer {
+  /// The limit that stops exploration before the next batch, if any. Memory is checked before
+  /// it is allocated: the figure counts twice what is held, since growing an array or the index
+  /// briefly holds the old and the new copy.
+  func limitReached(_ ex: Exploration, _ options: ExplorerOptions, started: Date, threads: Int) -> StopReason? {
+    if let stop = options.stop, stop.requested != 0 { return .interrupted }
+    if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout { return .timeout }
+    let held = ex.store.bytes + ex.parents.count * 4
+      + ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + ex.edgeStart.count * 8
+    let batch = (threads == 1 ? 256 : 8192) * 64 * (ex.system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
+    if 2 * held + batch > options.maxMemory { return .maxMemory }
+    return nil
   }
 }
 

@@ -20,6 +20,9 @@ public enum ReportWriter {
     switch r.stopReason {
     case nil: out += "\n"
     case .maxStates?: out += "\n             INCOMPLETE: stopped at the state limit (--max-states)\n"
+    case .maxMemory?: out += "\n             INCOMPLETE: stopped at the memory limit (--max-memory)\n"
+    case .timeout?: out += "\n             INCOMPLETE: stopped at the time limit (--timeout)\n"
+    case .interrupted?: out += "\n             INCOMPLETE: interrupted\n"
     case .runtimeError?: out += "\n             stopped by a model error\n"
     }
     if timing {

@@ -76,6 +76,7 @@ struct ModelOptions {
   var options: CheckOptions = {
     var o = CheckOptions()
     o.explorer.threads = ProcessInfo.processInfo.activeProcessorCount
+    o.explorer.stop = stopSignal
     return o
   }()
   var quiet = false
@@ -89,6 +90,8 @@ struct ModelOptions {
       --partition          allow one network partition into two groups
       --max-states K       stop after K states with a partial report (default 50,000,000)
       --threads K          worker threads (default: the number of cores); results do not depend on it
+      --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
+      --timeout SECONDS    stop after SECONDS with a partial report
       -q, --quiet          no progress line on stderr
     """
 
@@ -119,6 +122,18 @@ struct ModelOptions {
       let v = try cursor.count()
       guard (1...256).contains(v) else { throw UsageError(message: "--threads must be between 1 and 256") }
       options.explorer.threads = v
+    case "--max-memory":
+      let text = try cursor.value()
+      guard let bytes = parseSize(text), bytes > 0 else {
+        throw UsageError(message: "--max-memory needs a size such as 512M or 2G, found '\(text)'")
+      }
+      options.explorer.maxMemory = bytes
+    case "--timeout":
+      let text = try cursor.value()
+      guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+        throw UsageError(message: "--timeout needs a positive number of seconds, found '\(text)'")
+      }
+      options.explorer.timeout = seconds
     case "-q", "--quiet": quiet = true
     default:
       if name.hasPrefix("-") && name != "-" { return false }
@@ -134,6 +149,7 @@ struct ModelOptions {
       printError("commitcheck: a model file is needed")
       return nil
     }
+    protectedInputs.insert(URL(fileURLWithPath: model).resolvingSymlinksInPath().standardizedFileURL.path)
     do {
       return try loadModel(path: model, options: options.compile)
     } catch {
@@ -163,6 +179,20 @@ struct ModelOptions {
   }
 }
 
+/// `512M`, `2G`, `1.5G`, `4096K` or plain bytes.
+func parseSize(_ text: String) -> Int? {
+  let units: [Character: Double] = ["K": 1024, "M": 1_048_576, "G": 1_073_741_824, "T": 1_099_511_627_776]
+  var number = text.uppercased()
+  if number.hasSuffix("B") { number.removeLast() }
+  var scale = 1.0
+  if let last = number.last, let unit = units[last] {
+    scale = unit
+    number.removeLast()
+  }
+  guard let value = Double(number), value > 0, value * scale < 9e18 else { return nil }
+  return Int(value * scale)
+}
+
 func showProgress(_ p: ExplorationProgress) {
   let rate = Int(Double(p.states) / max(p.seconds, 0.001))
   let mb = String(format: "%.0f", Double(p.bytes) / 1_048_576)
@@ -174,17 +204,64 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// Model files read by this run: outputs never overwrite them.
+nonisolated(unsafe) var protectedInputs: Set<String> = []
+
 /// Writes output to a file, or to stdout when no path is given.
+///
+/// A file is written whole or not at all: the text goes to a temporary file in the same
+/// directory, which is renamed into place, so a failure or an interruption leaves the previous
+/// file intact and nothing partial behind.
 func emit(_ text: String, to path: String?) -> Bool {
   guard let path else {
     FileHandle.standardOutput.write(Data(text.utf8))
     return true
   }
-  do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    return true
-  } catch {
-    printError("commitcheck: cannot write '\(path)': \(error.localizedDescription)")
+  let url = URL(fileURLWithPath: path)
+  let target = url.resolvingSymlinksInPath().standardizedFileURL.path
+  if protectedInputs.contains(target) {
+    printError("commitcheck: refusing to write over the input model '\(path)'")
     return false
   }
+  let directory = url.deletingLastPathComponent()
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    printError("commitcheck: cannot write '\(path)': no such directory '\(directory.path)'")
+    return false
+  }
+  let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+  guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8)) else {
+    printError("commitcheck: cannot write '\(path)': the directory is not writable")
+    return false
+  }
+  if rename(temporary.path, path) != 0 {
+    let reason = String(cString: strerror(errno))
+    unlink(temporary.path)
+    printError("commitcheck: cannot write '\(path)': \(reason)")
+    return false
+  }
+  return true
+}
+
+/// Asks explorations to stop at their next safe point on the first SIGINT or SIGTERM; a second
+/// one exits at once.
+let stopSignal = StopSignal()
+nonisolated(unsafe) var signalSources: [DispatchSourceSignal] = []
+
+func installSignalHandlers() {
+  for sig in [SIGINT, SIGTERM] {
+    signal(sig, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+    source.setEventHandler {
+      if stopSignal.requested != 0 { _exit(128 + sig) }
+      stopSignal.request(sig)
+    }
+    source.resume()
+    signalSources.append(source)
+  }
+}
+
+/// The exit code of a run: the shell's code for the signal that interrupted it, if any.
+func exitCode(_ code: Int32) -> Int32 {
+  stopSignal.requested != 0 ? 128 + stopSignal.requested : code
 }

@@ -52,6 +52,6 @@ struct CheckCommand {
     if !timing && !json && !model.quiet {
       printError("time: \(String(format: "%.3f", report.seconds)) s, \(ReportWriter.grouped(Int(report.statesPerSecond))) states/s")
     }
-    return report.exitCode
+    return exitCode(report.exitCode)
   }
 }

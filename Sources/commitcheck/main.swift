@@ -34,6 +34,7 @@ let commands: [(name: String, help: String, run: (ArraySlice<String>) throws(Usa
   ("petri", PetriCommand.help, { args throws(UsageError) in try PetriCommand(args).run() }),
 ]
 
+installSignalHandlers()
 let arguments = CommandLine.arguments.dropFirst()
 guard let name = arguments.first else {
   print(toolHelp, terminator: "")
