@@ -24,6 +24,8 @@ public struct ExplorerOptions: Sendable {
   public var timeout: Double?
   /// Stop (a partial result) when this is signalled.
   public var stop: StopSignal?
+  /// Store one representative per orbit of the symmetric role's instances.
+  public var symmetry: Symmetry?
   public init() {}
 }
 
@@ -48,6 +50,8 @@ public enum StopReason: String, Sendable {
 /// sparse rows when kept.
 public struct Exploration: @unchecked Sendable {
   public let system: TransitionSystem
+  /// The reduction the states were stored under, if any: ids then stand for orbits.
+  public internal(set) var symmetry: Symmetry?
   var store: StateStore
   /// Parent of each state (`UInt32.max` for initial states).
   public internal(set) var parents: [UInt32] = []
@@ -120,8 +124,9 @@ public struct Explorer: Sendable {
                       progress: (ExplorationProgress) -> Void = { _ in }) -> Exploration {
     let started = Date()
     let threads = max(1, options.threads)
-    let workers = (0..<threads).map { _ in ExpansionWorker(system, keepActions: true) }
+    let workers = (0..<threads).map { _ in ExpansionWorker(system, symmetry: options.symmetry) }
     var ex = Exploration(system: system, store: StateStore(wordsPerState: system.layout.wordCount))
+    ex.symmetry = options.symmetry
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
     let maxStates = min(options.maxStates, Int(UInt32.max) - 1)
@@ -134,7 +139,8 @@ public struct Explorer: Sendable {
       ex.stopReason = .runtimeError
       return ex
     }
-    for s in initial {
+    for var s in initial {
+      options.symmetry?.canonicalize(&s)
       system.layout.pack(s, into: &words)
       if ex.store.insert(words).inserted { ex.parents.append(UInt32.max) }
     }
@@ -278,8 +284,13 @@ final class ExpansionWorker {
   private var current: [UInt64]
   private var next: [UInt64]
 
-  init(_ system: TransitionSystem, keepActions: Bool) {
+  let symmetry: Symmetry?
+  private var canonical: [Int]
+
+  init(_ system: TransitionSystem, symmetry: Symmetry?) {
     self.system = system
+    self.symmetry = symmetry
+    canonical = Array(repeating: 0, count: system.layout.slotCount)
     generator = SuccessorGenerator(system)
     slots = Array(repeating: 0, count: system.layout.slotCount)
     current = Array(repeating: 0, count: system.layout.wordCount)
@@ -311,8 +322,14 @@ final class ExpansionWorker {
         }
         let start = actions.count
         try generator.successors(of: slots) { action, successor in
-          for i in 0..<w { next[i] = current[i] }
-          for slot in generator.changedSlots { layout.patch(&next, slot: slot, value: successor[slot]) }
+          if let symmetry {
+            for i in 0..<successor.count { canonical[i] = successor[i] }
+            symmetry.canonicalize(&canonical)
+            layout.pack(canonical, into: &next)
+          } else {
+            for i in 0..<w { next[i] = current[i] }
+            for slot in generator.changedSlots { layout.patch(&next, slot: slot, value: successor[slot]) }
+          }
           words.append(contentsOf: next)
           actions.append(action)
           if !action.kind.isFailure {

@@ -49,15 +49,26 @@ extension Exploration {
     let generator = SuccessorGenerator(system)
     var steps: [TraceStep] = []
     guard let first = ids.first else { return Trace(steps: [], loopStart: nil) }
+    // Under symmetry reduction the ids stand for orbits: follow concrete states whose
+    // canonical forms are the path's, so every printed step is a real execution.
+    func matches(_ concrete: [Int], _ id: UInt32) -> Bool {
+      guard let symmetry else { return concrete == state(id) }
+      var c = concrete
+      symmetry.canonicalize(&c)
+      return c == state(id)
+    }
     var previous = state(first)
+    if symmetry != nil, let concrete = (try? generator.initialStates())?.first(where: { matches($0, first) }) {
+      previous = concrete
+    }
     steps.append(describeInitial(previous))
     for (k, id) in ids.dropFirst().enumerated() {
-      let target = state(id)
-      var found: Action?
+      var found: (Action, [Int])?
       try? generator.successors(of: previous) { action, next in
-        if found == nil && next == target { found = action }
+        if found == nil && matches(next, id) { found = (action, next) }
       }
-      steps.append(describe(from: previous, action: found, to: target, index: k + 1))
+      let target = found?.1 ?? state(id)
+      steps.append(describe(from: previous, action: found?.0, to: target, index: k + 1))
       previous = target
     }
     return Trace(steps: steps, loopStart: loopStart)

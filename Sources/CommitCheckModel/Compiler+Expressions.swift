@@ -193,6 +193,11 @@ extension Compiler {
     return .error
   }
 
+  /// Records why instances of a role are not interchangeable (the first reason is kept).
+  func breakSymmetry(_ role: Int, _ reason: String) {
+    if symmetryBreakers[role] == nil { symmetryBreakers[role] = reason }
+  }
+
   func notConstant(_ expr: Expr) -> Typed {
     error("expected a constant expression (literals and parameters only)", expr.range)
     return .error
@@ -263,6 +268,7 @@ extension Compiler {
       let tk = compileExpr(key, scope: scope)
       guard tk.type != .error else { return .error }
       guard expect(tk, .int, key.range, "an instance number") else { return .error }
+      breakSymmetry(r, "'\(n)[...]' names one instance (line \(expr.range.start.line))")
       let first = roles[r].firstProcess, count = roles[r].count, f = tk.eval, name = n
       return Typed(type: .process(r), eval: { e in
         let i = f(e)
@@ -337,6 +343,10 @@ extension Compiler {
       switch (a.type, b.type) {
       case (.int, .int), (.process, .process): ordered = true
       default: ordered = false
+      }
+      if case .process(let r) = a.type {
+        let reason = "'\(op.rawValue)' orders processes (line \(expr.range.start.line))"
+        if let r { breakSymmetry(r, reason) } else { for r in roles.indices { breakSymmetry(r, reason) } }
       }
       guard ordered else {
         error("'\(op.rawValue)' compares integers or processes, found \(a.type.describe(self)) and \(b.type.describe(self))", expr.range)

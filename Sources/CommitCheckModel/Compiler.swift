@@ -94,6 +94,8 @@ final class Compiler {
   /// Branch names and rates of the transition being compiled.
   var choiceNames: [String] = []
   var choiceRates: [Double] = []
+  /// Why each role's instances are not interchangeable, if something in the model says so.
+  var symmetryBreakers: [Int: String] = [:]
   /// Bindings made so far (pattern names, senders, quantifier variables), and those read.
   var bindings = 0
   var usedBindings: Set<Int> = []
@@ -186,6 +188,7 @@ final class Compiler {
       messages: messages, enumCases: enums.map(\.cases), channels: network.channels, transitions: infos,
       properties: model.properties.map { PropertyInfo(name: $0.name.name, kind: $0.kind, range: $0.range) },
       failures: budgets, layout: StateLayout(maxValues: slotMax, names: slotNames),
+      symmetryBreakers: symmetryBreakers,
       warnings: diagnostics.filter { $0.severity == .warning }, program: program)
   }
 

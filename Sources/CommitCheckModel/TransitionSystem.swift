@@ -159,6 +159,9 @@ public struct TransitionSystem: Sendable {
   public let properties: [PropertyInfo]
   public let failures: FailureBudgets
   public let layout: StateLayout
+  /// Per role, why its instances are not interchangeable (an instance named, processes
+  /// ordered), as found by the compiler.
+  public let symmetryBreakers: [Int: String]
   public let warnings: [Diagnostic]
   let program: Program
 

@@ -80,6 +80,8 @@ struct ModelOptions {
     return o
   }()
   var quiet = false
+  /// `--symmetry`: reduce by the model's symmetric role (checked when the model is loaded).
+  var symmetry = false
 
   static let help = """
       --param NAME=VALUE   override a parameter (e.g. --param N=5)
@@ -92,6 +94,7 @@ struct ModelOptions {
       --threads K          worker threads (default: the number of cores); results do not depend on it
       --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
       --timeout SECONDS    stop after SECONDS with a partial report
+      --symmetry           store one state per orbit of the model's 'symmetric' role (exact)
       -q, --quiet          no progress line on stderr
     """
 
@@ -134,6 +137,9 @@ struct ModelOptions {
         throw UsageError(message: "--timeout needs a positive number of seconds, found '\(text)'")
       }
       options.explorer.timeout = seconds
+    case "--symmetry":
+      try cursor.noValue()
+      symmetry = true
     case "-q", "--quiet": quiet = true
     default:
       if name.hasPrefix("-") && name != "-" { return false }
@@ -151,17 +157,28 @@ struct ModelOptions {
     }
     protectedInputs.insert(URL(fileURLWithPath: model).resolvingSymlinksInPath().standardizedFileURL.path)
     do {
-      return try loadModel(path: model, options: options.compile)
-    } catch {
+      let loaded = try loadModel(path: model, options: options.compile)
+      if symmetry { _ = try Symmetry(loaded.system) }
+      return loaded
+    } catch let error as CheckError {
       printError(error.description)
-      return nil
+    } catch {
+      printError("commitcheck: --symmetry: \((error as? SymmetryError)?.message ?? "\(error)")")
     }
+    return nil
+  }
+
+  /// The explorer options for a loaded model, with its symmetry when asked for.
+  func explorerOptions(_ loaded: LoadedModel) -> ExplorerOptions {
+    var explorer = options.explorer
+    if symmetry { explorer.symmetry = try? Symmetry(loaded.system) }
+    return explorer
   }
 
   /// Checks every property, with a progress line on stderr when it is a terminal.
   func check(_ loaded: LoadedModel) -> CheckReport {
     let show = !quiet && isatty(2) != 0
-    let report = CommitCheck.check(loaded, options: options.explorer) { p in
+    let report = CommitCheck.check(loaded, options: explorerOptions(loaded)) { p in
       if show { showProgress(p) }
     }
     if show { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -171,7 +188,7 @@ struct ModelOptions {
   /// Explores with a progress line on stderr when it is a terminal.
   func explore(_ loaded: LoadedModel) -> Exploration {
     let show = !quiet && isatty(2) != 0
-    let exploration = Explorer().explore(loaded.system, options: options.explorer) { p in
+    let exploration = Explorer().explore(loaded.system, options: explorerOptions(loaded)) { p in
       if show { showProgress(p) }
     }
     if show { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

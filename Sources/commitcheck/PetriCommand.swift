@@ -25,6 +25,8 @@ struct PetriCommand {
       --pnml FILE          write the net as PNML 2009 (P/T net) for TINA, LoLA, GreatSPN, CPN Tools
       --dot FILE           write the net as Graphviz DOT (a cluster per process)
       --format text|json   report format (default text)
+      --max-invariant-rows K  stop the invariant computation past K intermediate rows (default
+                           20,000; 0 skips it): the minimal semiflows can be exponentially many
       -h, --help           show this help
 
     exit codes: 0 net built, 2 bad input or usage or a model the net cannot represent,
@@ -36,6 +38,7 @@ struct PetriCommand {
   var json = false
   var pnmlPath: String?
   var dotPath: String?
+  var limits = InvariantLimits()
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
     var cursor = ArgumentCursor(args)
@@ -52,11 +55,15 @@ struct PetriCommand {
         }
       case "--pnml": pnmlPath = try cursor.value()
       case "--dot": dotPath = try cursor.value()
+      case "--max-invariant-rows": limits.rows = try cursor.count()
       default:
         guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
       }
     }
     if model.model == nil { throw UsageError(message: "petri needs a model file") }
+    if model.symmetry {
+      throw UsageError(message: "--symmetry does not apply to petri: the net's reachability graph is the unreduced state graph")
+    }
   }
 
   func run() -> Int32 {
@@ -75,7 +82,7 @@ struct PetriCommand {
     let exploration = model.explore(loaded)
     let analysis: PetriAnalysis
     do {
-      analysis = try PetriAnalysis(exploration: exploration, model: tree)
+      analysis = try PetriAnalysis(exploration: exploration, model: tree, invariantLimits: limits)
     } catch {
       printError("commitcheck: \(error.message)")
       return error.reason == .incompleteExploration ? 3 : 2
