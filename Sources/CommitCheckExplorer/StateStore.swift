@@ -34,7 +34,9 @@ struct StateStore {
     return Int(truncatingIfNeeded: h ^ (h >> 32))
   }
 
+  @inline(__always)
   private func equals(_ id: Int, _ words: [UInt64]) -> Bool {
+    if wordsPerState == 1 { return arena[id] == words[0] }
     let base = id * wordsPerState
     for i in 0..<wordsPerState where arena[base + i] != words[i] { return false }
     return true

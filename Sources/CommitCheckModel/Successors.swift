@@ -159,16 +159,19 @@ public final class SuccessorGenerator {
     reset(state, process: -1)
     let net = program.network
     let mask = state[program.globals.partitionMask]
+    // Hoisted once per state: each array read below would otherwise retain and release.
+    let byRoleState = program.byRoleState, transitions = program.transitions
+    let channels = net.channels, channelsByTarget = net.channelsByTarget
     for (p, info) in system.processes.enumerated() {
       let base = info.base
       if state[base + 1] != 0 { continue }
       var receiveEnabled = false
-      for ti in program.byRoleState[info.role][state[base]] {
-        let t = program.transitions[ti]
+      for ti in byRoleState[info.role][state[base]] {
+        let t = transitions[ti]
         switch t.kind {
         case .receive:
-          for ch in net.channelsByTarget[p] {
-            let channel = net.channels[ch]
+          for ch in channelsByTarget[p] {
+            let channel = channels[ch]
             if ((mask >> channel.source) ^ (mask >> p)) & 1 != 0 { continue }
             let valuation: Int
             if net.semantics == .fifo {
