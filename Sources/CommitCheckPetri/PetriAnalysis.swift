@@ -41,8 +41,11 @@ public struct PetriAnalysis: Sendable {
     if let (error, _) = ex.runtimeError {
       throw PetriError(.modelError, "the model stopped with an error while exploring (\(error.message)); 'commitcheck check' shows the trace")
     }
-    guard ex.complete else {
-      throw PetriError(.incompleteExploration, "the exploration stopped at the state limit (\(ex.stateCount) states) and the net is built from the whole state graph; raise --max-states")
+    guard ex.symmetry == nil else {
+      throw PetriError(.notRepresentable, "the exploration used symmetry reduction, but the net's reachability graph is the unreduced state graph; explore without --symmetry")
+    }
+    if let reason = ex.stopReason {
+      throw PetriError(.incompleteExploration, "the exploration stopped early (\(reason.rawValue)) after \(ex.stateCount) state\(ex.stateCount == 1 ? "" : "s"), and the net is built from the whole state graph")
     }
     guard ex.keptEdges else {
       throw PetriError(.internalError, "the exploration did not keep its edges, which the net is built from")

@@ -313,7 +313,36 @@ struct PetriTests {
     #expect(twoStarts.reason == .notRepresentable && twoStarts.message.contains("2 initial states"))
 
     let cut = try #require(try petriRefusal(try readModel(path: modelPath("two-phase-commit")), maxStates: 5))
-    #expect(cut.reason == .incompleteExploration)
+    #expect(cut.reason == .incompleteExploration && cut.message.contains("max-states"))
+
+    // Under symmetry reduction a state stands for an orbit: no longer the net's graph.
+    let source = try readModel(path: modelPath("two-phase-commit"))
+    let loaded = try compileModel(source: source, file: "2pc", options: CompileOptions())
+    var reduced = ExplorerOptions()
+    reduced.symmetry = try Symmetry(loaded.system)
+    let exploration = Explorer().explore(loaded.system, options: reduced)
+    let tree = try ModelParser.parse(source)
+    let symmetric = try #require(throws: PetriError.self) { try PetriAnalysis(exploration: exploration, model: tree) }
+    #expect(symmetric.reason == .notRepresentable && symmetric.message.contains("symmetry reduction"))
+  }
+
+  @Test("The DOT drawing has a circle per place, a bar per transition, a cluster per process, and renders")
+  func dotDrawing() throws {
+    let run = try PetriRun.shipped("two-phase-commit", n: 2) { $0.crash["Coordinator"] = 1 }
+    let net = run.analysis.net
+    let dot = PetriDotWriter.dot(net)
+    let graph = try DotGraph(dot)
+    #expect(graph.clusters == run.system.processes.count)
+    #expect(graph.nodes.count == net.places.count + net.transitions.count)
+    #expect(graph.nodes.values.count { $0["shape"] == "circle" } == net.places.count)
+    #expect(graph.nodes.values.count { $0["shape"] == "box" && $0["fillcolor"] == "black" } == net.transitions.count)
+    #expect(graph.undeclared.isEmpty)
+    // A read arc (in and out with the same weight) is drawn once, double-headed.
+    let reads = net.transitions.reduce(0) { $0 + $1.readPlaces.count }
+    #expect(reads > 0)
+    #expect(graph.edges.count == net.arcCount - reads)
+    #expect(graph.edges.count { $0.attributes["dir"] == "both" } == reads)
+    _ = try renderSVG(dot)
   }
 
   @Test("PNML, DOT and the report are byte-identical from one run to the next")
