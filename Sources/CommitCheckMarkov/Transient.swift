@@ -36,6 +36,22 @@ extension MarkovAnalysis {
         if code & MarkovChain.crashedBit != 0 { summary.crashed[q] += p }
       }
     }
+    if exploration.symmetry != nil {
+      // States stand for orbits, so instance k of a symmetric role is whichever instance sorts
+      // k-th. Every instance has the same marginal (the initial state is symmetric): their mean.
+      for role in system.roles where role.symmetric && role.count > 1 {
+        let members = role.firstProcess..<(role.firstProcess + role.count)
+        let n = Double(role.count)
+        let states = members.reduce(Array(repeating: 0.0, count: role.states.count)) { acc, q in
+          zip(acc, summary.controlStates[q]).map { $0 + $1 }
+        }.map { $0 / n }
+        let crashed = members.reduce(0.0) { $0 + summary.crashed[$1] } / n
+        for q in members {
+          summary.controlStates[q] = states
+          summary.crashed[q] = crashed
+        }
+      }
+    }
     return summary
   }
 

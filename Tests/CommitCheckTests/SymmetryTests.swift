@@ -98,3 +98,41 @@ struct SymmetryTests {
     }
   }
 }
+
+/// Markov results on the symmetry quotient equal those on the full chain: the quotient is the
+/// lumped chain (moves into one orbit add their rates), and per-instance figures are the mean
+/// over the symmetric instances, which by symmetry is each instance's own marginal.
+struct SymmetricMarkovTests {
+  @Test("Outcomes, expected steps and time, transient and long-run figures agree with and without symmetry",
+        arguments: [("two-phase-commit", "crash"), ("two-phase-commit", "participant"), ("two-phase-tla", "none")])
+  func agree(model: String, failure: String) throws {
+    var compile = CompileOptions()
+    compile.parameters["N"] = 3
+    if failure == "crash" { compile.crash["Coordinator"] = 1 }
+    if failure == "participant" { compile.crash["Participant"] = 1 }
+    let loaded = try loadModel(path: modelPath(model), options: compile)
+    var markov = MarkovOptions()
+    markov.rates = ["crash": 0.01]
+    markov.steps = 4
+    markov.time = 2
+    markov.longRunRate = 0.1
+    var plain = ExplorerOptions()
+    plain.keepEdges = true
+    var reduced = plain
+    reduced.symmetry = try Symmetry(loaded.system)
+    let a = try MarkovAnalysis(exploration: Explorer().explore(loaded.system, options: plain), file: "", options: markov).report
+    let b = try MarkovAnalysis(exploration: Explorer().explore(loaded.system, options: reduced), file: "", options: markov).report
+    #expect(b.states < a.states)
+    func close(_ x: [Double], _ y: [Double]) -> Bool { x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) < 1e-9 } }
+    #expect(close(a.outcomes, b.outcomes))
+    #expect(abs(a.expectedSteps - b.expectedSteps) < 1e-9)
+    #expect(abs(a.expectedTime - b.expectedTime) < 1e-9)
+    for (x, y) in [(a.afterSteps?.summary, b.afterSteps?.summary), (a.atTime?.summary, b.atTime?.summary),
+                   (a.longRun?.summary, b.longRun?.summary)] {
+      let x = try #require(x), y = try #require(y)
+      #expect(close(x.outcomes, y.outcomes))
+      #expect(close(x.controlStates.flatMap { $0 }, y.controlStates.flatMap { $0 }))
+      #expect(close(x.crashed, y.crashed))
+    }
+  }
+}
