@@ -12,8 +12,9 @@ public final class StopSignal: Sendable {
 }
 
 public struct ExplorerOptions: Sendable {
-  /// Stop (a partial result) once this many states are stored.
-  public var maxStates: Int = 50_000_000
+  /// Stop (a partial result) once this many states are stored. Ids are 32-bit, so a run never
+  /// numbers more than 2^32 - 2 states: past that it stops here instead of wrapping.
+  public var maxStates: Int = Explorer.stateIDLimit
   /// Keep every transition (needed for termination, `eventually` and graph exports).
   public var keepEdges: Bool = true
   /// Worker threads expanding states; results are identical for any number.
@@ -118,6 +119,9 @@ public struct Exploration: @unchecked Sendable {
 /// source order. The merge order is the sequential BFS order, so ids, parents, counts, verdicts
 /// and traces are the same for any number of threads.
 public struct Explorer: Sendable {
+  /// The most states one run can number with 32-bit ids (`UInt32.max` marks "no parent").
+  public static let stateIDLimit = Int(UInt32.max) - 1
+
   public init() {}
 
   public func explore(_ system: TransitionSystem, options: ExplorerOptions = ExplorerOptions(),
@@ -129,7 +133,7 @@ public struct Explorer: Sendable {
     ex.symmetry = options.symmetry
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
-    let maxStates = min(options.maxStates, Int(UInt32.max) - 1)
+    let maxStates = min(options.maxStates, Explorer.stateIDLimit)
 
     let initial: [[Int]]
     do {

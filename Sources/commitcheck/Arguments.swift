@@ -90,7 +90,7 @@ struct ModelOptions {
       --lose K             allow K message losses
       --duplicate K        allow K message duplications
       --partition          allow one network partition into two groups
-      --max-states K       stop after K states with a partial report (default 50,000,000)
+      --max-states K       stop after K states with a partial report (default and at most 4,294,967,294)
       --threads K          worker threads (default: the number of cores); results do not depend on it
       --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
       --timeout SECONDS    stop after SECONDS with a partial report
