@@ -15,7 +15,8 @@ public struct ExplorerOptions: Sendable {
   /// Stop (a partial result) once this many states are stored. Ids are 32-bit, so a run never
   /// numbers more than 2^32 - 2 states: past that it stops here instead of wrapping.
   public var maxStates: Int = Explorer.stateIDLimit
-  /// Keep every transition (needed for termination, `eventually` and graph exports).
+  /// Keep every transition: graph exports, Markov chains and Petri nets need them, and so do
+  /// livelock and `eventually` checks on a graph with cycles (`check` asks for them only then).
   public var keepEdges: Bool = true
   /// Worker threads expanding states; results are identical for any number.
   public var threads: Int = 1
