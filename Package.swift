@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "CommitCheck", targets: ["CommitCheck"]),
     .executable(name: "commitcheck", targets: ["commitcheck"]),
     .executable(name: "commitcheck-bench", targets: ["commitcheck-bench"]),
+    .executable(name: "commitcheck-fuzz", targets: ["commitcheck-fuzz"]),
   ],
   targets: [
     .target(name: "CommitCheckLanguage"),
@@ -30,6 +31,8 @@ let package = Package(
       ]),
     .executableTarget(name: "commitcheck", dependencies: ["CommitCheck"]),
     .executableTarget(name: "commitcheck-bench", dependencies: ["CommitCheck"]),
-    .testTarget(name: "CommitCheckTests", dependencies: ["CommitCheck"]),
+    // A libFuzzer target; see its main.swift for the build flags that make it one.
+    .executableTarget(name: "commitcheck-fuzz", dependencies: ["CommitCheck"]),
+    .testTarget(name: "CommitCheckTests", dependencies: ["CommitCheck"], resources: [.copy("Resources")]),
   ]
 )

@@ -85,6 +85,22 @@ public func check(_ model: LoadedModel, options: ExplorerOptions = ExplorerOptio
   var first = options
   first.keepEdges = false
   var exploration = Explorer().explore(model.system, options: first, progress: progress)
+  let cyclic = exploration.hasBackEdge || exploration.firstStuck != nil
+    || model.system.properties.contains { $0.kind == .eventually }
+  if options.symmetry != nil, exploration.complete, exploration.firstBlocked == nil, cyclic {
+    // Weak fairness is per instance, and a cycle of the quotient may take a move of one
+    // instance where the concrete run takes another's: livelocks and `eventually` are decided
+    // on the unreduced graph. Blocked states and invariants are properties of orbits.
+    var full = options
+    full.symmetry = nil
+    var report = check(model, options: full, progress: progress)
+    let reduced = CheckReport(exploration: exploration, file: model.file, warnings: model.warnings)
+    report.properties = report.properties.map { p in
+      p.category == "termination" || p.category == "eventually" ? p : reduced.properties.first { $0.name == p.name } ?? p
+    }
+    report.warnings.append("note: the reduced graph has cycles; termination and eventually were decided without symmetry reduction")
+    return report
+  }
   if exploration.needsEdges {
     var second = options
     second.keepEdges = true

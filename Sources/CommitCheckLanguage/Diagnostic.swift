@@ -56,25 +56,56 @@ public struct Diagnostic: Sendable, Hashable, Error {
 
   /// The header, then the offending line and a caret under the range's start (tildes to its end
   /// when the range stays on one line).
+  ///
+  /// The line is found from the range's byte offset and shown at most `context` bytes either side
+  /// of the caret ("..." marks a cut), so rendering costs the same for a huge one-line file as
+  /// for a normal one, and every diagnostic of a large file does not rescan it.
   public func render(file: String, source: String) -> String {
     var out = header(file: file)
-    guard range != .none else { return out }
-    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-    let index = range.start.line - 1
-    guard index >= 0, index < lines.count else { return out }
-    var line = String(lines[index])
-    if line.hasSuffix("\r") { line.removeLast() }
-    out += "\n" + line + "\n"
+    let bytes = source.utf8
+    guard range != .none, range.start.offset >= 0, range.start.offset <= bytes.count else { return out }
+    let newline = UInt8(ascii: "\n")
+    let caret = bytes.index(bytes.startIndex, offsetBy: range.start.offset)
+    // Back to the line's start, or to a scalar boundary `context` bytes away.
+    var start = caret
+    var cutBefore = false
+    while start > bytes.startIndex {
+      let before = bytes.index(before: start)
+      if bytes[before] == newline { break }
+      if bytes.distance(from: start, to: caret) >= Self.context, bytes[start] & 0xC0 != 0x80 {
+        cutBefore = true
+        break
+      }
+      start = before
+    }
+    // On to the line's end (before a "\r\n"), or to a scalar boundary `context` bytes away.
+    var end = caret
+    var cutAfter = false
+    while end < bytes.endIndex, bytes[end] != newline {
+      if bytes.distance(from: caret, to: end) >= Self.context, bytes[end] & 0xC0 != 0x80 {
+        cutAfter = true
+        break
+      }
+      end = bytes.index(after: end)
+    }
+    var line = String(decoding: bytes[start..<end], as: UTF8.self)
+    if !cutAfter && line.hasSuffix("\r") { line.removeLast() }
+    let before = String(decoding: bytes[start..<caret], as: UTF8.self)
+    out += "\n" + (cutBefore ? "..." : "") + line + (cutAfter ? "..." : "") + "\n"
     // Keep tabs in the marker line so the caret lines up under tabbed source.
-    var marker = ""
-    for (i, ch) in line.unicodeScalars.enumerated() where i < range.start.column - 1 {
+    var marker = cutBefore ? "   " : ""
+    for ch in before.unicodeScalars {
       marker.unicodeScalars.append(ch == "\t" ? "\t" : " ")
     }
     marker += "^"
     if range.end.line == range.start.line, range.end.column - range.start.column > 1 {
-      marker += String(repeating: "~", count: range.end.column - range.start.column - 1)
+      let shown = line.unicodeScalars.count - before.unicodeScalars.count - 1
+      marker += String(repeating: "~", count: max(0, min(range.end.column - range.start.column - 1, shown)))
     }
     out += marker
     return out
   }
+
+  /// Bytes of source shown either side of a caret.
+  static let context = 120
 }

@@ -63,6 +63,12 @@ struct Lexer {
     let kind: TokenKind
     if isIdentifierStart(b) {
       kind = lexWord()
+      if position - start.offset > Self.identifierLimit {
+        let range = SourceRange(start, location)
+        return invalid(.error(
+          "identifier '\(Self.abbreviated(text(of: range)))' is \(position - start.offset) characters long; at most \(Self.identifierLimit) are allowed",
+          at: range))
+      }
     } else if isDigit(b) {
       if let error = lexNumber(from: start) { return invalid(error) }
       kind = lastNumber
@@ -187,14 +193,14 @@ struct Lexer {
       let range = SourceRange(start, location)
       let text = self.text(of: range)
       guard let real = Double(text), real.isFinite else {
-        return .error("number '\(text)' is too large", at: range)
+        return .error("number '\(Self.abbreviated(text))' is too large", at: range)
       }
       lastNumber = .real(real)
       return nil
     }
     if overflow {
       let range = SourceRange(start, location)
-      return .error("integer literal '\(text(of: range))' is too large", at: range)
+      return .error("integer literal '\(Self.abbreviated(text(of: range)))' is too large", at: range)
     }
     lastNumber = .integer(value)
     return nil
@@ -251,6 +257,14 @@ struct Lexer {
       column += 1
     }
     return .error("unexpected character '\(spelling)'\(hint)", at: SourceRange(start, location))
+  }
+
+  /// The longest identifier: names go into every message and slot name that mentions them.
+  static let identifierLimit = 256
+
+  /// A literal or name as quoted in a message: its first 40 characters, then "...".
+  static func abbreviated(_ text: String) -> String {
+    text.unicodeScalars.count <= 40 ? text : String(text.unicodeScalars.prefix(40)) + "..."
   }
 
   /// A scalar as it reads in a message: itself if visible, else `\u{HEX}`.

@@ -75,8 +75,8 @@ struct Parser {
     switch token.kind {
     case .identifier(let name): "identifier '\(name)'"
     case .keyword(let keyword): "'\(keyword.rawValue)'"
-    case .integer: "integer '\(lexer.text(of: token.range))'"
-    case .real: "number '\(lexer.text(of: token.range))'"
+    case .integer: "integer '\(Lexer.abbreviated(lexer.text(of: token.range)))'"
+    case .real: "number '\(Lexer.abbreviated(lexer.text(of: token.range)))'"
     case .punct(let punct): "'\(punct.rawValue)'"
     case .endOfFile: "end of file"
     case .invalid(let index): lexer.diagnostics[index].message

@@ -58,7 +58,7 @@ extension Compiler {
   func variableRef(_ expr: Expr, scope: Scope) -> (base: Eval, variable: VarInfo)? {
     switch expr.kind {
     case .name(let n):
-      guard scope.local(n) == nil, let r = scope.role, let v = roles[r].vars.first(where: { $0.name == n }) else {
+      guard scope.local(n) == nil, let r = scope.role, let v = variable(n, of: r) else {
         return nil
       }
       usedVariables.insert("\(r).\(n)")
@@ -71,7 +71,7 @@ extension Compiler {
         error("'.\(member.name)' needs a process of a known role, found \(p.type.describe(self))", target.range)
         return nil
       }
-      guard let v = roles[r].vars.first(where: { $0.name == member.name }) else {
+      guard let v = variable(member.name, of: r) else {
         error("role '\(roles[r].name)' has no variable '\(member.name)'", member.range)
         return nil
       }
@@ -109,7 +109,7 @@ extension Compiler {
         return Typed(type: .bool, eval: { e in 1 - f(e) })
       case .negate:
         guard expect(a, .int, operand.range, "'-'") else { return .error }
-        return Typed(type: .int, eval: { e in 0 &- f(e) })
+        return Typed(type: .int, eval: { e in Self.checked(0.subtractingReportingOverflow(f(e)), e) })
       }
     case .binary(let op, let lhs, let rhs): return compileBinary(op, lhs, rhs, expr: expr, scope: scope)
     case .conditional(let c, let a, let b):
@@ -188,6 +188,13 @@ extension Compiler {
     }
   }
 
+  /// The result of an arithmetic operation; an overflow is a model error, never a wrap-around.
+  @inline(__always)
+  static func checked(_ result: (partialValue: Int, overflow: Bool), _ e: Env) -> Int {
+    if result.overflow, e.error == nil { e.error = "integer overflow in arithmetic" }
+    return result.partialValue
+  }
+
   func readsState(_ expr: Expr) -> Typed {
     error("an initial value cannot read the state of processes", expr.range)
     return .error
@@ -254,8 +261,18 @@ extension Compiler {
       }
       return constantValue(roles[r].firstProcess, .process(r))
     }
-    if model.params.contains(where: { $0.name.name == n }) { return .error }  // already reported
-    if let r = scope.role, roles[r].states.contains(n) {
+    if failedParams.contains(n) { return .error }  // already reported
+    if n == declaringParam {
+      error("parameter '\(n)' is defined in terms of itself", expr.range)
+      return .error
+    }
+    if declaringParam != nil, paramNames.contains(n) {
+      error("parameter '\(n)' is used before it is declared; a parameter can only use those above it", expr.range)
+      return .error
+    }
+    // A role met before roles are declared (in a count): a name, but not a constant.
+    if scope.constantOnly, roleNames.contains(n) { return notConstant(expr) }
+    if let r = scope.role, state(n, of: r) != nil {
       error("control state '\(n)' can only be tested with 'in' or used in 'goto'", expr.range)
       return .error
     }
@@ -362,8 +379,8 @@ extension Compiler {
       guard expect(a, .int, lhs.range, "'\(op.rawValue)'"), expect(b, .int, rhs.range, "'\(op.rawValue)'") else {
         return .error
       }
-      if op == .plus { return Typed(type: .int, eval: { e in fa(e) &+ fb(e) }) }
-      return Typed(type: .int, eval: { e in fa(e) &- fb(e) })
+      if op == .plus { return Typed(type: .int, eval: { e in Self.checked(fa(e).addingReportingOverflow(fb(e)), e) }) }
+      return Typed(type: .int, eval: { e in Self.checked(fa(e).subtractingReportingOverflow(fb(e)), e) })
     case .in:
       return .error
     }
@@ -381,24 +398,31 @@ extension Compiler {
     }
     let fa = a.eval
     var stateNames: [(String, SourceRange)]?
-    if case .name(let n) = rhs.kind, scope.local(n) == nil, let r = pr, roles[r].states.contains(n) {
+    if case .name(let n) = rhs.kind, scope.local(n) == nil, let r = pr, state(n, of: r) != nil {
       stateNames = [(n, rhs.range)]
     } else if case .setLiteral(let els) = rhs.kind, !els.isEmpty {
       var names: [(String, SourceRange)] = []
       for el in els {
-        if case .name(let n) = el.kind, scope.local(n) == nil, let r = pr, roles[r].states.contains(n) {
+        if case .name(let n) = el.kind, scope.local(n) == nil, let r = pr, state(n, of: r) != nil {
           names.append((n, el.range))
         }
       }
       if names.count == els.count { stateNames = names }
     }
     if let stateNames, let r = pr {
-      var mask = 0
-      for (n, _) in stateNames { mask |= 1 << roles[r].states.firstIndex(of: n)! }
-      let bases = processBases, stateMask = mask
+      let bases = processBases
+      let indices = stateNames.map { state($0.0, of: r)! }
+      // A mask of 64 bits covers the states of most roles; past it, a table of flags.
+      guard roles[r].states.count <= 63 else {
+        var member = Array(repeating: false, count: roles[r].states.count)
+        for i in indices { member[i] = true }
+        let table = member
+        return Typed(type: .bool, eval: { e in table[e.slots[bases[fa(e)]]] ? 1 : 0 })
+      }
+      let stateMask = indices.reduce(0) { $0 | 1 << $1 }
       return Typed(type: .bool, eval: { e in (stateMask >> e.slots[bases[fa(e)]]) & 1 })
     }
-    if case .name(let n) = rhs.kind, pr == nil, roles.contains(where: { $0.states.contains(n) }) {
+    if case .name(let n) = rhs.kind, pr == nil, stateIndex.contains(where: { $0[n] != nil }) {
       error("cannot test the control state of a process whose role is not known", lhs.range)
       return .error
     }

@@ -28,7 +28,7 @@ extension Compiler {
     let roleName = roles[r].name
     var states = Array(repeating: t.states.isEmpty, count: roles[r].states.count)
     for s in t.states {
-      guard let i = roles[r].states.firstIndex(of: s.name) else {
+      guard let i = state(s.name, of: r) else {
         error("unknown state '\(s.name)' in role '\(roleName)'", s.range)
         return nil
       }
@@ -90,6 +90,11 @@ extension Compiler {
     choiceNames = []
     choiceRates = []
     code.body = compileBlock(t.body, scope: scope)
+    let depth = choiceDepth(t.body)
+    if depth > Limits.choiceDepth {
+      error("transition '\(name)' can take \(depth) 'choose' in a row; at most \(Limits.choiceDepth) are supported",
+        t.range)
+    }
     for p in patternNames where !usedBindings.contains(p.uid) {
       diagnostics.append(.warning(
         "'\(p.name)' matches any value and is never used; if it is meant as a constant, it is not declared",
@@ -99,6 +104,17 @@ extension Compiler {
       name: name, named: t.name != nil, role: r, kind: code.kind, message: code.message, choiceNames: choiceNames,
       choiceRates: choiceRates, range: t.range, rate: rate)
     return (info, code)
+  }
+
+  /// The most `choose` statements one run of `block` takes (each records a branch in the action).
+  func choiceDepth(_ block: [Stmt]) -> Int {
+    block.reduce(0) { total, s in
+      switch s.kind {
+      case .ifElse(_, let a, let b): total + max(choiceDepth(a), choiceDepth(b ?? []))
+      case .choose(let branches): total + 1 + (branches.map { choiceDepth($0.body) }.max() ?? 0)
+      default: total
+      }
+    }
   }
 
   func rateValue(_ e: Expr) -> Double? {
@@ -118,7 +134,7 @@ extension Compiler {
     if scope.local(n) != nil || n == "self" || params[n] != nil || enumCase[n] != nil || roleIndex[n] != nil {
       return false
     }
-    if let r = scope.role, roles[r].vars.contains(where: { $0.name == n }) { return false }
+    if let r = scope.role, variable(n, of: r) != nil { return false }
     return true
   }
 
@@ -160,7 +176,7 @@ extension Compiler {
   func compileStateExpr(_ e: Expr, role r: Int, scope: Scope) -> Eval? {
     switch e.kind {
     case .name(let n) where scope.local(n) == nil:
-      guard let i = roles[r].states.firstIndex(of: n) else {
+      guard let i = state(n, of: r) else {
         error("unknown state '\(n)' in role '\(roles[r].name)'", e.range)
         return nil
       }
@@ -179,7 +195,7 @@ extension Compiler {
 
   func compileAssign(_ target: Identifier, _ index: Expr?, _ op: AssignOp, _ value: Expr, scope: Scope) -> Exec? {
     guard let r = scope.role else { return nil }
-    guard scope.local(target.name) == nil, let v = roles[r].vars.first(where: { $0.name == target.name }) else {
+    guard scope.local(target.name) == nil, let v = variable(target.name, of: r) else {
       if scope.local(target.name) != nil || params[target.name] != nil {
         error("cannot assign to '\(target.name)'; only the role's variables can be assigned", target.range)
       } else {
@@ -214,9 +230,10 @@ extension Compiler {
         return nil
       }
       return { e in
-        let code = fv(e) - k
-        if code < 0 || code >= limit {
-          e.error = "value \(code + k) is outside \(domainText), the domain of '\(name)'"
+        let value = fv(e)
+        if e.error != nil { return }  // the value's own error (an overflow) says more
+        guard let code = Compiler.code(of: value, offset: k, limit: limit) else {
+          e.error = "value \(value) is outside \(domainText), the domain of '\(name)'"
           return
         }
         e.set(slot(e), code)
@@ -246,12 +263,15 @@ extension Compiler {
       }
     case (.add, .range), (.remove, .range):
       guard expect(tv, .int, value.range, "'\(op.rawValue)'") else { return nil }
-      let sign = op == .add ? 1 : -1
+      let add = op == .add
       return { e in
         let s = slot(e)
-        let code = e.slots[s] + sign * fv(e)
-        if code < 0 || code >= limit {
-          e.error = "value \(code + k) is outside \(domainText), the domain of '\(name)'"
+        let current = e.slots[s] + k, delta = fv(e)
+        if e.error != nil { return }
+        let (value, overflow) = add ? current.addingReportingOverflow(delta) : current.subtractingReportingOverflow(delta)
+        guard !overflow, let code = Compiler.code(of: value, offset: k, limit: limit) else {
+          let shown = overflow ? "\(current) \(add ? "+" : "-") \(delta)" : "\(value)"
+          e.error = "value \(shown) is outside \(domainText), the domain of '\(name)'"
           return
         }
         e.set(s, code)
@@ -260,6 +280,14 @@ extension Compiler {
       error("'\(op.rawValue)' needs a set or integer variable; '\(name)' is \(domainText)", target.range)
       return nil
     }
+  }
+
+  /// The code of `value` in a domain whose codes are `0..<limit` and whose values start at
+  /// `offset`; nil outside it (overflow included: values come from arbitrary arithmetic).
+  @inline(__always)
+  static func code(of value: Int, offset: Int, limit: Int) -> Int? {
+    let (code, overflow) = value.subtractingReportingOverflow(offset)
+    return overflow || code < 0 || code >= limit ? nil : code
   }
 
   func compileSend(_ m: Identifier, _ args: [FieldArg], _ target: SendTarget, range: SourceRange, scope: Scope) -> Exec? {
@@ -304,8 +332,9 @@ extension Compiler {
     let valuation: Eval = { e in
       var v = 0
       for (k, (f, off, size)) in evals.enumerated() {
-        let code = f(e) - off
-        if code < 0 || code >= size {
+        let value = f(e)
+        if e.error != nil { return 0 }
+        guard let code = Compiler.code(of: value, offset: off, limit: size) else {
           e.error = "field '\(info.fieldNames[k])' of '\(info.name)' is out of its domain"
           return 0
         }
@@ -388,7 +417,29 @@ extension Compiler {
       base += m.valuations
     }
     let sortedFlows = flows.sorted { $0.lexicographicallyPrecedes($1) }
+    // The slots the layout below makes, counted before any is made.
+    var needed = 0
     if network.semantics == .fifo {
+      let pairs = Set(sortedFlows.map { [$0[1], $0[2]] })
+      for pr in pairs { needed += roles[pr[0]].count * roles[pr[1]].count * network.capacity }
+    } else {
+      for f in sortedFlows {
+        needed += min(messages[f[0]].valuations, Limits.slots + 1) * roles[f[1]].count * roles[f[2]].count
+        if needed > Limits.slots { break }
+      }
+    }
+    if slotMax.count + needed > Limits.slots {
+      error("the network needs at least \(needed) slots; with the \(slotMax.count) of the processes and budgets that passes the limit of \(Limits.slots) slots per state",
+        model.network?.range ?? model.name.range)
+      return
+    }
+    if network.semantics == .fifo {
+      // A queue entry is a message code; the tables that decode codes have one entry each.
+      guard base <= Limits.networkSlots else {
+        error("the messages have \(base) field valuations in all; a fifo network supports at most \(Limits.networkSlots)",
+          model.network?.range ?? model.name.range)
+        return
+      }
       network.codeMessage = messages.indices.flatMap { m in Array(repeating: m, count: messages[m].valuations) }
       network.codeValuation = messages.indices.flatMap { m in Array(0..<messages[m].valuations) }
       network.channelIndex = Array(repeating: -1, count: P * P)

@@ -29,15 +29,6 @@ public struct CompileFailure: Error, Sendable {
   public var diagnostics: [Diagnostic]
 }
 
-/// Upper bounds that keep a model's layout sane; past them the model is refused.
-enum Limits {
-  static let processes = 62
-  static let enumCases = 1 << 16
-  static let rangeWidth = 1 << 20
-  static let networkSlots = 1 << 20
-  static let capacity = 255
-}
-
 /// The static type of a compiled expression.
 indirect enum VType: Equatable {
   case bool, int, real
@@ -72,9 +63,18 @@ final class Compiler {
   var params: [String: Int] = [:]
   var paramOrder: [(String, Int)] = []
   var enums: [(name: String, cases: [String])] = []
+  var enumIndex: [String: Int] = [:]
   var enumCase: [String: (enumIndex: Int, value: Int)] = [:]
   var roles: [RoleInfo] = []
   var roleIndex: [String: Int] = [:]
+  /// Per role, its control states and variables by name (`RoleInfo` keeps them in arrays).
+  var stateIndex: [[String: Int]] = []
+  var varIndex: [[String: Int]] = []
+  /// Parameters whose declaration failed (already reported), and the one being declared.
+  var failedParams: Set<String> = []
+  var declaringParam: String?
+  lazy var paramNames = Set(model.params.map(\.name.name))
+  lazy var roleNames = Set(model.roles.map(\.name.name))
   var processes: [ProcessInfo] = []
   var messages: [MessageInfo] = []
   var messageIndex: [String: Int] = [:]
@@ -114,6 +114,7 @@ final class Compiler {
   var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
   func run() -> TransitionSystem? {
+    checkNameClashes()
     declareParameters()
     declareEnums()
     declareMessages()
@@ -121,9 +122,13 @@ final class Compiler {
     if hasErrors { return nil }
     declareFailures()
     if hasErrors { return nil }
-    layOutProcesses()
+    guard layOutProcesses() else { return nil }
     allocateBudgetSlots()
     scanSends()
+    if let excess = model.roles.lazy.flatMap(\.transitions).dropFirst(Limits.transitions).first {
+      error("the model has more than \(Limits.transitions) transitions", excess.range)
+      return nil
+    }
     var infos: [TransitionInfo] = []
     var compiled: [CompiledTransition] = []
     var starts: [[CStmt]?] = []
@@ -140,6 +145,7 @@ final class Compiler {
     if hasErrors { return nil }
     layOutNetwork()
     if hasErrors { return nil }
+    guard checkLayout() else { return nil }
     warnUnused(compiled: compiled)
 
     var byRoleState: [[[Int]]] = roles.map { Array(repeating: [], count: $0.states.count) }
@@ -202,20 +208,30 @@ final class Compiler {
       error("expected a constant integer, found \(typed.type.describe(self))", expr.range)
       return nil
     }
-    return typed.eval(Env(localCount: 0))
+    let env = Env(localCount: 0)
+    let value = typed.eval(env)
+    if let message = env.error {
+      error(message, expr.range)
+      return nil
+    }
+    return value
   }
 
   func declareParameters() {
     for p in model.params {
-      if params[p.name.name] != nil {
+      if params[p.name.name] != nil || failedParams.contains(p.name.name) {
         error("duplicate parameter '\(p.name.name)'", p.name.range)
         continue
       }
+      declaringParam = p.name.name
+      defer { declaringParam = nil }
       guard let low = constant(p.low), let high = constant(p.high), let def = constant(p.defaultValue) else {
+        failedParams.insert(p.name.name)
         continue
       }
       if low > high {
         error("empty range \(low)...\(high) for parameter '\(p.name.name)'", p.range)
+        failedParams.insert(p.name.name)
         continue
       }
       var value = def
@@ -223,11 +239,13 @@ final class Compiler {
         value = override
         if !(low...high).contains(value) {
           error("parameter '\(p.name.name)' = \(value) is out of its range \(low)...\(high)", .none)
+          failedParams.insert(p.name.name)
           continue
         }
       } else if !(low...high).contains(def) {
         error("default \(def) of parameter '\(p.name.name)' is outside its range \(low)...\(high)",
           p.defaultValue.range)
+        failedParams.insert(p.name.name)
         continue
       }
       params[p.name.name] = value
@@ -241,10 +259,16 @@ final class Compiler {
 
   func declareEnums() {
     for e in model.enums {
-      if enums.contains(where: { $0.name == e.name.name }) {
+      if enumIndex[e.name.name] != nil {
         error("duplicate enum '\(e.name.name)'", e.name.range)
         continue
       }
+      if e.cases.count > Limits.enumCases {
+        error("enum '\(e.name.name)' has \(e.cases.count) cases; at most \(Limits.enumCases) are supported",
+          e.name.range)
+        continue
+      }
+      enumIndex[e.name.name] = enums.count
       var cases: [String] = []
       for c in e.cases {
         if enumCase[c.name] != nil {
@@ -268,13 +292,15 @@ final class Compiler {
         error("empty range \(l)...\(h)", range)
         return nil
       }
-      if h - l >= Limits.rangeWidth {
+      // `h - l` overflows for bounds of opposite signs far apart; such a range is too wide anyway.
+      let (width, overflow) = h.subtractingReportingOverflow(l)
+      if overflow || width >= Limits.rangeWidth {
         error("range \(l)...\(h) has more than \(Limits.rangeWidth) values", range)
         return nil
       }
       return .range(l, h)
     case .named(let id):
-      if let e = enums.firstIndex(where: { $0.name == id.name }) { return .enumeration(e) }
+      if let e = enumIndex[id.name] { return .enumeration(e) }
       if let r = roleIndex[id.name] { return .process(role: r) }
       error("unknown type '\(id.name)'; expected 'bool', a range such as '0...3', an enum, a role, 'set<Role>' or 'map<Role, T>'", id.range)
       return nil
@@ -331,8 +357,9 @@ final class Compiler {
     for m in model.messages {
       guard let i = messageIndex[m.name.name], messages[i].fieldNames.isEmpty else { continue }
       var valuations = 1
+      var seen: Set<String> = []
       for f in m.fields {
-        if messages[i].fieldNames.contains(f.name.name) {
+        if !seen.insert(f.name.name).inserted {
           error("duplicate field '\(f.name.name)' in message '\(m.name.name)'", f.name.range)
           continue
         }
@@ -380,12 +407,21 @@ final class Compiler {
       roles.append(RoleInfo(
         name: role.name.name, count: count, firstProcess: 0, symmetric: role.symmetric, states: [],
         decisions: [], initialState: 0, recoverState: 0, vars: []))
+      stateIndex.append([:])
+      varIndex.append([:])
     }
     if hasErrors { return }
-    let total = roles.reduce(0) { $0 + $1.count }
-    if total > Limits.processes {
-      error("the model has \(total) processes; at most \(Limits.processes) are supported", model.name.range)
-      return
+    // Counts are checked as they add up, so parameters near `Int.max` cannot overflow the sum.
+    var total = 0
+    for (r, role) in roles.enumerated() {
+      total += min(role.count, Limits.processes + 1)
+      if total > Limits.processes {
+        let place = model.roles[r].count?.range ?? model.roles[r].name.range
+        let count = role.count > Limits.processes ? "role '\(role.name)' has \(role.count) instances"
+          : "the model has \(total) processes"
+        error("\(count); at most \(Limits.processes) processes are supported", place)
+        return
+      }
     }
     var first = 0
     for r in roles.indices {
@@ -397,13 +433,19 @@ final class Compiler {
   }
 
   func declareStatesAndVars(_ role: RoleDecl, _ r: Int) {
+    if role.states.count > Limits.states {
+      error("role '\(role.name.name)' has \(role.states.count) states; at most \(Limits.states) are supported",
+        role.name.range)
+      return
+    }
     var initial: [Int] = []
     for s in role.states {
-      if roles[r].states.contains(s.name.name) {
+      if stateIndex[r][s.name.name] != nil {
         error("duplicate state '\(s.name.name)' in role '\(role.name.name)'", s.name.range)
         continue
       }
       if s.initial { initial.append(roles[r].states.count) }
+      stateIndex[r][s.name.name] = roles[r].states.count
       roles[r].states.append(s.name.name)
       roles[r].decisions.append(s.decision)
     }
@@ -419,19 +461,20 @@ final class Compiler {
     roles[r].initialState = initial.first ?? 0
     roles[r].recoverState = roles[r].initialState
     if let rs = role.recoverState {
-      if let i = roles[r].states.firstIndex(of: rs.name) {
+      if let i = stateIndex[r][rs.name] {
         roles[r].recoverState = i
       } else {
         error("unknown state '\(rs.name)' in role '\(role.name.name)'", rs.range)
       }
     }
     var offset = 0
+    var declared: Set<String> = []
     for v in role.vars {
-      if roles[r].vars.contains(where: { $0.name == v.name.name }) {
+      if !declared.insert(v.name.name).inserted {
         error("duplicate variable '\(v.name.name)' in role '\(role.name.name)'", v.name.range)
         continue
       }
-      if roles[r].states.contains(v.name.name) {
+      if stateIndex[r][v.name.name] != nil {
         error("variable '\(v.name.name)' has the name of a state of role '\(role.name.name)'", v.name.range)
         continue
       }
@@ -441,10 +484,24 @@ final class Compiler {
         guard let code = initialCode(initExpr, domain: d, name: v.name.name) else { continue }
         codes = Array(repeating: code, count: codes.count)
       }
+      varIndex[r][v.name.name] = roles[r].vars.count
       roles[r].vars.append(VarInfo(name: v.name.name, domain: d, stable: v.stable, offset: offset, initialCodes: codes))
       offset += codes.count
+      if offset > Limits.slots {
+        error("the variables of role '\(role.name.name)' take more than \(Limits.slots) slots; a state has at most \(Limits.slots)",
+          v.name.range)
+        return
+      }
     }
   }
+
+  /// The variable `name` of role `r`.
+  func variable(_ name: String, of r: Int) -> VarInfo? {
+    varIndex[r][name].map { roles[r].vars[$0] }
+  }
+
+  /// The index of control state `name` of role `r`.
+  func state(_ name: String, of r: Int) -> Int? { stateIndex[r][name] }
 
   /// The code of a variable's declared initial value (for a map: of every entry).
   func initialCode(_ expr: Expr, domain d: Domain, name: String) -> Int? {
@@ -466,7 +523,19 @@ final class Compiler {
     return code
   }
 
-  func layOutProcesses() {
+  /// Lays out every process's slots; false (with an error) when they would pass `Limits.slots`,
+  /// which is checked before any slot is made.
+  func layOutProcesses() -> Bool {
+    var total = 0
+    for r in roles.indices {
+      let perProcess = 2 + roles[r].vars.reduce(0) { $0 + slotCount($1.domain) }
+      total += roles[r].count * perProcess
+      if total > Limits.slots {
+        error("the processes' states and variables take \(total) slots or more; a state has at most \(Limits.slots)",
+          model.roles[r].name.range)
+        return false
+      }
+    }
     var pid = 0
     for r in roles.indices {
       for i in 0..<roles[r].count {
@@ -479,8 +548,9 @@ final class Compiler {
         slotNames.append("\(name).crashed")
         for v in roles[r].vars {
           let n = slotCount(v.domain)
-          var maxCode = size(v.domain) - 1
-          if case .map(_, let vd) = v.domain { maxCode = size(vd) - 1 }
+          // A map's slots hold its values: the size of the whole map may not even fit an `Int`.
+          let maxCode: Int
+          if case .map(_, let vd) = v.domain { maxCode = size(vd) - 1 } else { maxCode = size(v.domain) - 1 }
           for k in 0..<n {
             slotMax.append(maxCode)
             slotNames.append(n == 1 ? "\(name).\(v.name)" : "\(name).\(v.name)[\(k + 1)]")
@@ -489,6 +559,7 @@ final class Compiler {
         pid += 1
       }
     }
+    return true
   }
 
   func newSlot(_ name: String, max: Int) -> Int {
@@ -546,6 +617,12 @@ final class Compiler {
     }
     if budgets.partition > 1 {
       error("at most one partition is supported (partition budget \(budgets.partition))", .none)
+    }
+    let processCount = roles.reduce(0) { $0 + $1.count }
+    if budgets.partition > 0 && processCount > Limits.partitionProcesses {
+      let place = model.failures.last { $0.kind == .partition && options.partition == nil }?.range ?? .none
+      error("a partition is explored as every split of the processes (2^\(processCount - 1) - 1 here); with a partition budget a model has at most \(Limits.partitionProcesses) processes",
+        place)
     }
   }
 
