@@ -1,0 +1,164 @@
+import CommitCheckLanguage
+
+/// The state layout: process blocks, failure budgets, and how values map to slot codes.
+extension Compiler {
+  func layOutProcesses() -> Bool {
+    var total = 0
+    for r in roles.indices {
+      let perProcess = 2 + roles[r].vars.reduce(0) { $0 + slotCount($1.domain) }
+      total += roles[r].count * perProcess
+      if total > Limits.slots {
+        error("the processes' states and variables take \(total) slots or more; a state has at most \(Limits.slots)",
+          model.roles[r].name.range)
+        return false
+      }
+    }
+    var pid = 0
+    for r in roles.indices {
+      for i in 0..<roles[r].count {
+        let name = roles[r].count == 1 && model.roles[r].count == nil ? roles[r].name : "\(roles[r].name)[\(i + 1)]"
+        processes.append(ProcessInfo(name: name, role: r, index: i, base: slotMax.count))
+        slotMax.append(roles[r].states.count - 1)
+        slotNames.append("\(name).state")
+        // The crashed flag takes no bits when processes of the role cannot crash.
+        slotMax.append(budgets.crash[r] > 0 ? 1 : 0)
+        slotNames.append("\(name).crashed")
+        for v in roles[r].vars {
+          let n = slotCount(v.domain)
+          // A map's slots hold its values: the size of the whole map may not even fit an `Int`.
+          let maxCode: Int
+          if case .map(_, let vd) = v.domain { maxCode = size(vd) - 1 } else { maxCode = size(v.domain) - 1 }
+          for k in 0..<n {
+            slotMax.append(maxCode)
+            slotNames.append(n == 1 ? "\(name).\(v.name)" : "\(name).\(v.name)[\(k + 1)]")
+          }
+        }
+        pid += 1
+      }
+    }
+    return true
+  }
+
+  func newSlot(_ name: String, max: Int) -> Int {
+    slotMax.append(max)
+    slotNames.append(name)
+    return slotMax.count - 1
+  }
+
+  func declareFailures() {
+    budgets.crash = Array(repeating: 0, count: roles.count)
+    budgets.recover = Array(repeating: 0, count: roles.count)
+    for f in model.failures {
+      var value = 1
+      if let b = f.budget {
+        guard let v = constant(b) else { continue }
+        if v < 0 {
+          error("a failure budget cannot be negative", b.range)
+          continue
+        }
+        value = v
+      }
+      switch f.kind {
+      case .crash, .recover:
+        guard let id = f.role, let r = roleIndex[id.name] else {
+          error("unknown role '\(f.role?.name ?? "")' in '\(f.kind.rawValue)'", f.role?.range ?? f.range)
+          continue
+        }
+        if f.kind == .crash { budgets.crash[r] = value } else { budgets.recover[r] = value }
+      case .lose: budgets.lose = value
+      case .duplicate: budgets.duplicate = value
+      case .partition: budgets.partition = value
+      }
+    }
+    for (name, v) in options.crash.sorted(by: { $0.key < $1.key }) {
+      guard let r = roleIndex[name] else {
+        error("unknown role '\(name)' in --crash; roles are \(roles.map { "'\($0.name)'" }.joined(separator: ", "))", .none)
+        continue
+      }
+      budgets.crash[r] = v
+    }
+    for (name, v) in options.recover.sorted(by: { $0.key < $1.key }) {
+      guard let r = roleIndex[name] else {
+        error("unknown role '\(name)' in --recover; roles are \(roles.map { "'\($0.name)'" }.joined(separator: ", "))", .none)
+        continue
+      }
+      budgets.recover[r] = v
+    }
+    if let v = options.lose { budgets.lose = v }
+    if let v = options.duplicate { budgets.duplicate = v }
+    if let v = options.partition { budgets.partition = v }
+    let all = budgets.crash + budgets.recover + [budgets.lose, budgets.duplicate, budgets.partition]
+    if all.contains(where: { $0 < 0 || $0 > 255 }) {
+      error("failure budgets must be between 0 and 255", .none)
+      return
+    }
+    if budgets.partition > 1 {
+      error("at most one partition is supported (partition budget \(budgets.partition))", .none)
+    }
+    let processCount = roles.reduce(0) { $0 + $1.count }
+    if budgets.partition > 0 && processCount > Limits.partitionProcesses {
+      let place = model.failures.last { $0.kind == .partition && options.partition == nil }?.range ?? .none
+      error("a partition is explored as every split of the processes (2^\(processCount - 1) - 1 here); with a partition budget a model has at most \(Limits.partitionProcesses) processes",
+        place)
+    }
+  }
+
+  func allocateBudgetSlots() {
+    for r in roles.indices {
+      globals.crash.append(newSlot("budget.crash.\(roles[r].name)", max: budgets.crash[r]))
+      globals.recover.append(newSlot("budget.recover.\(roles[r].name)", max: budgets.recover[r]))
+    }
+    globals.lose = newSlot("budget.lose", max: budgets.lose)
+    globals.duplicate = newSlot("budget.duplicate", max: budgets.duplicate)
+    globals.partitionBudget = newSlot("budget.partition", max: budgets.partition)
+    globals.partitionMask = newSlot("partition", max: budgets.partition > 0 ? (1 << processes.count) - 1 : 0)
+  }
+
+  func describe(_ d: Domain) -> String {
+    switch d {
+    case .bool: "bool"
+    case .range(let l, let h): "\(l)...\(h)"
+    case .enumeration(let e): "enum '\(enums[e].name)'"
+    case .set(let r): "set<\(roles[r].name)>"
+    case .process(let r): "role '\(roles[r].name)'"
+    case .map(let r, let v): "map<\(roles[r].name), \(describe(v))>"
+    }
+  }
+
+  /// The code a value is stored as, or nil when it is outside the domain.
+  func encode(_ value: Int, _ d: Domain) -> Int? {
+    switch d {
+    case .bool: (value == 0 || value == 1) ? value : nil
+    case .range(let l, let h): (l...h).contains(value) ? value - l : nil
+    case .enumeration(let e): (0..<enums[e].cases.count).contains(value) ? value : nil
+    case .set(let r): value >= 0 && value < (1 << roles[r].count) ? value : nil
+    case .process(let r):
+      (roles[r].firstProcess..<roles[r].firstProcess + roles[r].count).contains(value)
+        ? value - roles[r].firstProcess : nil
+    case .map: nil
+    }
+  }
+
+  /// How a value type relates to a domain it is stored into.
+  func compatible(_ t: VType, with d: Domain) -> Bool {
+    switch (t, d) {
+    case (.bool, .bool), (.int, .range): true
+    case (.enumeration(let a), .enumeration(let b)): a == b
+    case (.set(let a), .set(let b)): a == b
+    case (.emptySet, .set): true
+    case (.process(let a), .process(let b)): a == nil || a == b
+    default: false
+    }
+  }
+
+  func type(of d: Domain) -> VType {
+    switch d {
+    case .bool: .bool
+    case .range: .int
+    case .enumeration(let e): .enumeration(e)
+    case .set(let r): .set(r)
+    case .process(let r): .process(r)
+    case .map(let r, let v): .map(r, v)
+    }
+  }
+}
