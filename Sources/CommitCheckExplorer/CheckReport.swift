@@ -40,15 +40,7 @@ public struct CheckReport: Sendable {
     parameters = system.parameters
     network = system.network
     capacity = system.capacity
-    var failures: [(String, Int)] = []
-    for (r, role) in system.roles.enumerated() {
-      if system.failures.crash[r] > 0 { failures.append(("crash \(role.name)", system.failures.crash[r])) }
-      if system.failures.recover[r] > 0 { failures.append(("recover \(role.name)", system.failures.recover[r])) }
-    }
-    if system.failures.lose > 0 { failures.append(("lose", system.failures.lose)) }
-    if system.failures.duplicate > 0 { failures.append(("duplicate", system.failures.duplicate)) }
-    if system.failures.partition > 0 { failures.append(("partition", system.failures.partition)) }
-    self.failures = failures
+    failures = system.failureList
     states = ex.stateCount
     transitions = ex.transitions
     depth = ex.depth

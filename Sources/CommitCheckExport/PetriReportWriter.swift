@@ -18,7 +18,7 @@ public enum PetriReportWriter {
     if !system.parameters.isEmpty {
       out += "parameters:   " + system.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
     }
-    let failures = failureList(system)
+    let failures = system.failureList
     out += "failures:     " + (failures.isEmpty ? "none" : failures.map { "\($0.name) \($0.budget)" }.joined(separator: ", ")) + "\n"
     out += "net:          \(ReportWriter.grouped(net.places.count)) places, \(ReportWriter.grouped(net.transitions.count)) transitions, \(ReportWriter.grouped(net.arcCount)) arcs\n"
     out += "reachability: \(ReportWriter.grouped(r.states)) markings, \(ReportWriter.grouped(r.edges)) edges: the explored state graph, label for label\n"
@@ -80,7 +80,7 @@ public enum PetriReportWriter {
       ("file", .string(file)),
       ("parameters", .object(system.parameters.map { ($0.name, .int($0.value)) })),
       ("network", .string(system.network.rawValue)),
-      ("failures", .object(failureList(system).map { ($0.name, .int($0.budget)) })),
+      ("failures", .object(system.failureList.map { ($0.name, .int($0.budget)) })),
       ("size", .object([("places", .int(net.places.count)), ("transitions", .int(net.transitions.count)),
                         ("arcs", .int(net.arcCount))])),
       ("reachability", .object([("markings", .int(r.states)), ("edges", .int(r.edges)), ("isomorphic", .bool(true))])),
@@ -153,17 +153,5 @@ public enum PetriReportWriter {
   /// The marked places by name, `×k` after a place with k > 1 tokens.
   static func markingText(_ marking: [ArcWeight], _ net: PetriNet) -> String {
     marking.map { net.places[$0.place].name + ($0.weight > 1 ? " ×\($0.weight)" : "") }.joined(separator: ", ")
-  }
-
-  static func failureList(_ system: TransitionSystem) -> [(name: String, budget: Int)] {
-    var out: [(String, Int)] = []
-    for (r, role) in system.roles.enumerated() {
-      if system.failures.crash[r] > 0 { out.append(("crash \(role.name)", system.failures.crash[r])) }
-      if system.failures.recover[r] > 0 { out.append(("recover \(role.name)", system.failures.recover[r])) }
-    }
-    if system.failures.lose > 0 { out.append(("lose", system.failures.lose)) }
-    if system.failures.duplicate > 0 { out.append(("duplicate", system.failures.duplicate)) }
-    if system.failures.partition > 0 { out.append(("partition", system.failures.partition)) }
-    return out
   }
 }

@@ -110,7 +110,7 @@ public struct MarkovAnalysis: Sendable {
     initialDistribution = initial
     report = MarkovReport(
       model: system.name, file: file, parameters: system.parameters, network: system.network,
-      capacity: system.capacity, failures: MarkovAnalysis.failureBudgets(system), rateOverrides: table.overrides,
+      capacity: system.capacity, failures: system.failureList, rateOverrides: table.overrides,
       states: chain.stateCount, initialStates: chain.initialCount, transitions: chain.transitionCount,
       moves: chain.moveCount, transientStates: 0, absorbingStates: 0,
       bottomComponents: Array(repeating: 0, count: Outcome.allCases.count), cutStates: chain.cutStates,
@@ -128,18 +128,6 @@ public struct MarkovAnalysis: Sendable {
     if let r = o.longRunRate, !(r.isFinite && r > 0) { throw .invalidOption("--long-run needs a positive rate") }
     if o.top < 0 { throw .invalidOption("--top needs a non-negative count") }
     if !(o.tolerance > 0 && o.tolerance < 1) { throw .invalidOption("--tolerance must be between 0 and 1") }
-  }
-
-  static func failureBudgets(_ system: TransitionSystem) -> [(name: String, budget: Int)] {
-    var out: [(String, Int)] = []
-    for (r, role) in system.roles.enumerated() {
-      if system.failures.crash[r] > 0 { out.append(("crash \(role.name)", system.failures.crash[r])) }
-      if system.failures.recover[r] > 0 { out.append(("recover \(role.name)", system.failures.recover[r])) }
-    }
-    if system.failures.lose > 0 { out.append(("lose", system.failures.lose)) }
-    if system.failures.duplicate > 0 { out.append(("duplicate", system.failures.duplicate)) }
-    if system.failures.partition > 0 { out.append(("partition", system.failures.partition)) }
-    return out
   }
 
   mutating func solve(_ options: MarkovOptions) throws(MarkovError) {

@@ -91,6 +91,20 @@ extension TransitionSystem {
     }
   }
 
+  /// The failure budgets in force, in a fixed order (`crash Coordinator` 1, `lose` 2, ...),
+  /// leaving out those that are 0.
+  public var failureList: [(name: String, budget: Int)] {
+    var out: [(String, Int)] = []
+    for (r, role) in roles.enumerated() {
+      if failures.crash[r] > 0 { out.append(("crash \(role.name)", failures.crash[r])) }
+      if failures.recover[r] > 0 { out.append(("recover \(role.name)", failures.recover[r])) }
+    }
+    if failures.lose > 0 { out.append(("lose", failures.lose)) }
+    if failures.duplicate > 0 { out.append(("duplicate", failures.duplicate)) }
+    if failures.partition > 0 { out.append(("partition", failures.partition)) }
+    return out
+  }
+
   /// The transitions a process of `role` may take in control state `state` (guards aside).
   public func transitionsEnabledIn(role: Int, state: Int) -> [Int] {
     program.byRoleState[role][state]
