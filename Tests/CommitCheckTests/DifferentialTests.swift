@@ -70,24 +70,15 @@ struct DifferentialTests {
     }
 
     // With symmetry, where the model declares it and it applies: the same verdicts.
-    if ProcessInfo.processInfo.environment["DIFF_DEBUG"] != nil {
-      var why = ""
-      do { _ = try Symmetry(model.system) } catch { why = error.message }
-      print("SEED \(seed) states \(report.states) complete \(report.complete) violated \(report.violated) err \(report.runtimeError?.message ?? "-") sym: \(why)")
-    }
     if let symmetry = try? Symmetry(model.system), report.runtimeError == nil {
       var reduced = one
       reduced.symmetry = symmetry
       let quotient = check(model, options: reduced)
       if quotient.complete && report.complete {
-        func verdicts(_ r: CheckReport, liveness: Bool) -> [String] {
-          r.properties.filter { ($0.category == "termination" || $0.category == "eventually") == liveness }
-            .map { "\($0.name) \($0.verdict) \($0.kind.map(\.rawValue) ?? "")" }
-        }
-        #expect(verdicts(quotient, liveness: false) == verdicts(report, liveness: false), context)
-        // Weak fairness is per instance, so on a quotient with cycles `check` decides liveness on
-        // the unreduced graph (seeds 33 and 45 found the quotient's own verdict wrong).
-        #expect(verdicts(quotient, liveness: true) == verdicts(report, liveness: true), context)
+        // Liveness included: seeds 33 and 45 once found a livelock on the quotient that the full
+        // graph does not have (fixed by deciding liveness on the unreduced graph).
+        #expect(quotient.properties.map { "\($0.name) \($0.verdict) \($0.kind.map(\.rawValue) ?? "")" }
+          == report.properties.map { "\($0.name) \($0.verdict) \($0.kind.map(\.rawValue) ?? "")" }, context)
         #expect(quotient.states <= report.states, context)
         coverage.symmetry = true
       }
@@ -135,13 +126,10 @@ struct DifferentialTests {
   func randomModels() throws {
     var runs: [Coverage] = []
     for seed in Self.seeds { runs.append(try Self.run(seed: seed, renderDot: seed % 5 == 0)) }
-    if ProcessInfo.processInfo.environment["DIFF_DEBUG"] != nil {
-      print("COVERAGE complete \(runs.filter { $0.complete }.count) violated \(runs.filter { $0.violated }.count) replayed \(runs.reduce(0) { $0 + $1.replayed }) symmetry \(runs.filter { $0.symmetry }.count) petri \(runs.filter { $0.petri }.count) dot \(runs.filter { $0.dotRendered }.count)")
-      for seed: UInt64 in [1, 40] { print(RandomModel.source(seed: seed)) }
-    }
     guard Self.seeds == Array(0..<50) else { return }
-    // The fixed seeds reach every check often enough to mean something (counted on this run:
-    // see the closing note of issue 8); a generator drifting into trivial models fails here.
+    // The fixed seeds reach every check often enough to mean something; a generator drifting
+    // into trivial models fails here. Counted when written: 39 complete runs, 37 with a
+    // violation, 70 traces replayed, 15 symmetry comparisons, 12 Petri nets, 5 DOT renderings.
     #expect(runs.allSatisfy { $0.compiled })
     #expect(runs.filter { $0.complete }.count >= 25)
     #expect(runs.filter { $0.violated }.count >= 10)
