@@ -129,7 +129,13 @@ public struct Explorer: Sendable {
                       progress: (ExplorationProgress) -> Void = { _ in }) -> Exploration {
     let started = Date()
     let threads = max(1, options.threads)
-    let workers = (0..<threads).map { _ in ExpansionWorker(system, symmetry: options.symmetry) }
+    // Worker 0 runs while no other does (or on the calling thread); the others get copies of the
+    // system, so no two threads touch the same reference counts.
+    let workers = (0..<threads).map { k in
+      if k == 0 { return ExpansionWorker(system, symmetry: options.symmetry) }
+      let copy = system.independentCopy()
+      return ExpansionWorker(copy, symmetry: options.symmetry.map { (try? Symmetry(copy)) ?? $0 })
+    }
     var ex = Exploration(system: system, store: StateStore(wordsPerState: system.layout.wordCount))
     ex.symmetry = options.symmetry
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
@@ -164,16 +170,15 @@ public struct Explorer: Sendable {
       // Expand a batch of stored states, split into one contiguous slice per worker.
       let end = min(ex.store.count, id + batchLimit)
       let slice = (end - id + threads - 1) / threads
-      let arena = ex.store.arena
       let base = id
       if threads == 1 || end - id < 2 * threads {
-        workers[0].expand(base..<end, arena: arena)
+        workers[0].expand(base..<end, store: ex.store)
         for k in 1..<workers.count { workers[k].clear() }
       } else {
-        let box = UncheckedBox(workers)
+        let box = UncheckedBox((workers, ex.store))
         DispatchQueue.concurrentPerform(iterations: threads) { k in
           let lo = min(end, base + k * slice), hi = min(end, lo + slice)
-          box.value[k].expand(lo..<hi, arena: arena)
+          box.value.0[k].expand(lo..<hi, store: box.value.1)
         }
       }
       // Merge in source order.
@@ -201,9 +206,17 @@ public struct Explorer: Sendable {
           }
           if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
           for j in 0..<Int(info.successors) {
-            for i in 0..<w { words[i] = worker.words[(cursor + j) * w + i] }
-            let (inserted, target) = ex.store.insert(words)
-            if inserted { ex.parents.append(source) }
+            // Workers already found the successors stored before this batch (and self-loops);
+            // only the rest need the store, in this order.
+            var target = worker.targets[cursor + j]
+            if target == ExpansionWorker.unknown {
+              for i in 0..<w { words[i] = worker.words[(cursor + j) * w + i] }
+              let (inserted, found) = ex.store.insert(words)
+              if inserted { ex.parents.append(source) }
+              target = found
+            } else if target == ExpansionWorker.selfLoop {
+              target = source
+            }
             let action = worker.actions[cursor + j]
             if options.keepEdges {
               ex.edgeTargets.append(target)
@@ -285,6 +298,12 @@ final class ExpansionWorker {
   var info: [SourceInfo] = []
   var words: [UInt64] = []
   var actions: [Action] = []
+  /// Per successor: its id when stored before the batch, `selfLoop`, or `unknown`.
+  var targets: [UInt32] = []
+  /// The successors to look up in the store (all but self-loops).
+  private var pending: [Int32] = []
+  static let unknown = UInt32.max
+  static let selfLoop = UInt32.max - 1
   private var slots: [Int]
   private var current: [UInt64]
   private var next: [UInt64]
@@ -307,10 +326,15 @@ final class ExpansionWorker {
     info.removeAll(keepingCapacity: true)
     words.removeAll(keepingCapacity: true)
     actions.removeAll(keepingCapacity: true)
+    targets.removeAll(keepingCapacity: true)
+    pending.removeAll(keepingCapacity: true)
   }
 
-  func expand(_ ids: Range<Int>, arena: [UInt64]) {
+  /// Expands the stored states `ids`. The store is only read (the merge inserts), so workers
+  /// share it; the lookups of successors already stored happen here, in parallel.
+  func expand(_ ids: Range<Int>, store: StateStore) {
     clear()
+    let arena = store.arena
     let layout = system.layout
     let w = layout.wordCount
     for id in ids {
@@ -337,9 +361,12 @@ final class ExpansionWorker {
           }
           words.append(contentsOf: next)
           actions.append(action)
+          let loop = next == current
+          if !loop { pending.append(Int32(targets.count)) }
+          targets.append(loop ? ExpansionWorker.selfLoop : ExpansionWorker.unknown)
           if !action.kind.isFailure {
             facts.protocolMoves += 1
-            if next == current { facts.selfLoops += 1 }
+            if loop { facts.selfLoops += 1 }
           }
         }
         facts.successors = Int32(actions.count - start)
@@ -350,6 +377,13 @@ final class ExpansionWorker {
       facts.liveUndecided = hasLiveUndecided()
       info.append(facts)
       if facts.error != nil { break }
+    }
+    words.withUnsafeBufferPointer { words in
+      pending.withUnsafeBufferPointer { pending in
+        targets.withUnsafeMutableBufferPointer { targets in
+          store.findAll(words, positions: pending, missing: ExpansionWorker.unknown, into: targets)
+        }
+      }
     }
   }
 

@@ -24,7 +24,10 @@ struct StateStore {
   /// figure is the same on every run).
   var bytes: Int { count * wordsPerState * 8 + index.count * 4 }
 
-  static func hash(_ words: [UInt64], from offset: Int = 0, count: Int) -> Int {
+  @inline(__always)
+  static func hash<Words: RandomAccessCollection<UInt64>>(_ words: Words, from offset: Int = 0, count: Int) -> Int
+    where Words.Index == Int
+  {
     var h: UInt64 = 0x243F_6A88_85A3_08D3
     for i in offset..<(offset + count) {
       h = (h ^ words[i]) &* 0x9E37_79B9_7F4A_7C15
@@ -59,7 +62,8 @@ struct StateStore {
     return (true, id)
   }
 
-  /// The id of a stored state, if it is stored.
+  /// The id of a stored state, if it is stored. Read-only, so workers may call it concurrently
+  /// while nothing inserts.
   func find(_ words: [UInt64]) -> UInt32? {
     var slot = StateStore.hash(words, count: wordsPerState) & mask
     while true {
@@ -67,6 +71,54 @@ struct StateStore {
       if entry == 0 { return nil }
       if equals(Int(entry - 1), words) { return entry - 1 }
       slot = (slot + 1) & mask
+    }
+  }
+
+  /// Looks up packed states at once: for each `k` in `positions`, the state at `words[k * w...]`,
+  /// writing its id, or `missing`, to `ids[k]`. Read-only like `find`.
+  ///
+  /// Lookups go in groups whose first probes are independent loads, so the processor overlaps
+  /// their cache misses instead of waiting for each in turn: almost every lookup in a large
+  /// run misses the cache twice (index, then arena).
+  func findAll(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
+               into ids: UnsafeMutableBufferPointer<UInt32>) {
+    let count = positions.count
+    let w = wordsPerState
+    let group = 16
+    index.withUnsafeBufferPointer { index in
+      arena.withUnsafeBufferPointer { arena in
+        var slots = (0..<group).map { _ in 0 }
+        var entries = [UInt32](repeating: 0, count: group)
+        var start = 0
+        while start < count {
+          let n = min(group, count - start)
+          for k in 0..<n { slots[k] = StateStore.hash(words, from: Int(positions[start + k]) * w, count: w) & mask }
+          for k in 0..<n { entries[k] = index[slots[k]] }
+          // The candidates' words are again independent loads: most lookups end at the first.
+          for k in 0..<n {
+            let base = Int(positions[start + k]) * w
+            var slot = slots[k]
+            var entry = entries[k]
+            var result = missing
+            while entry != 0 {
+              let at = Int(entry - 1) * w
+              var equal = true
+              for i in 0..<w where arena[at + i] != words[base + i] {
+                equal = false
+                break
+              }
+              if equal {
+                result = entry - 1
+                break
+              }
+              slot = (slot + 1) & mask
+              entry = index[slot]
+            }
+            ids[Int(positions[start + k])] = result
+          }
+          start += n
+        }
+      }
     }
   }
 

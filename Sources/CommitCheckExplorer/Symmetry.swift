@@ -26,6 +26,9 @@ public struct Symmetry: Sendable {
   /// Per group, the bit width of each cell, when a whole block fits in 63 bits: blocks are
   /// then compared as single integers.
   let widths: [[Int]?]
+  /// The first group's cells flattened (block-major), when its blocks fit in 63 bits: the
+  /// allocation-free path of `canonicalize`.
+  let flatSlot: [Int], flatBit: [Int], flatWidth: [Int]
 
   public var roleCount: Int { groups.count }
 
@@ -89,6 +92,55 @@ public struct Symmetry: Sendable {
       let w = blocks[0].map { c in c.bit >= 0 ? 1 : StateLayout.bitWidth(system.layout.maxValues[c.slot]) }
       return w.reduce(0, +) <= 63 ? w : nil
     }
+    if let w = widths[0] {
+      flatSlot = groups[0].flatMap { $0.map(\.slot) }
+      flatBit = groups[0].flatMap { $0.map(\.bit) }
+      flatWidth = w
+    } else {
+      (flatSlot, flatBit, flatWidth) = ([], [], [])
+    }
+  }
+
+  /// `canonicalize` for one group of blocks that fit in integers: no allocation, flat arrays.
+  private func canonicalizeFlat(_ slots: inout [Int]) {
+    let blocks = groups[0].count, m = flatWidth.count
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: blocks) { buffer in
+      var codes = buffer
+      slots.withUnsafeMutableBufferPointer { s in
+        flatSlot.withUnsafeBufferPointer { slot in
+          flatBit.withUnsafeBufferPointer { bit in
+            flatWidth.withUnsafeBufferPointer { width in
+              var sorted = true
+              for b in 0..<blocks {
+                var code = 0
+                for j in 0..<m {
+                  let c = b * m + j
+                  let v = bit[c] < 0 ? s[slot[c]] : (s[slot[c]] >> bit[c]) & 1
+                  code = (code << width[j]) | v
+                }
+                if b > 0, codes[b - 1] > code { sorted = false }
+                codes[b] = code
+              }
+              if sorted { return }
+              codes.sort()
+              for b in 0..<blocks {
+                var code = codes[b]
+                for j in stride(from: m - 1, through: 0, by: -1) {
+                  let v = code & ((1 << width[j]) - 1)
+                  code >>= width[j]
+                  let c = b * m + j
+                  if bit[c] < 0 {
+                    s[slot[c]] = v
+                  } else {
+                    s[slot[c]] = (s[slot[c]] & ~(1 << bit[c])) | (v << bit[c])
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Applies a permutation of the first symmetric role's instances: instance `i`'s block moves
@@ -147,6 +199,10 @@ public struct Symmetry: Sendable {
 
   /// Replaces a state by the canonical representative of its orbit: the blocks sorted.
   public func canonicalize(_ slots: inout [Int]) {
+    if !flatWidth.isEmpty {
+      canonicalizeFlat(&slots)
+      return
+    }
     for (g, blocks) in groups.enumerated() {
       if let widths = widths[g] {
         // One integer per block, most significant cell first: integer order is block order.

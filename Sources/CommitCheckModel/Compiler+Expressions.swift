@@ -49,6 +49,28 @@ extension Compiler {
 
   var processBases: [Int] { processes.map(\.base) }
 
+  /// The processes a value of type `.process(role)` can be: the role's, or all when unknown.
+  func processes(of role: Int?) -> Range<Int> {
+    guard let r = role else { return 0..<processes.count }
+    return roles[r].firstProcess..<(roles[r].firstProcess + roles[r].count)
+  }
+
+  /// Records slots that compiled code may read, at each place that emits a read of `e.slots`.
+  /// Property values are memoized on exactly these slots (`SuccessorGenerator.evaluate`), so a
+  /// read not recorded here would make a memoized answer wrong: every read site must call this.
+  func noteReads(of role: Int?, offsets: Range<Int>) {
+    guard reads != nil else { return }
+    for p in processes(of: role) {
+      for off in offsets { reads!.insert(processes[p].base + off) }
+    }
+  }
+
+  /// The slots one variable occupies in a process, relative to the process's base.
+  func variableOffsets(_ v: VarInfo) -> Range<Int> {
+    if case .map(let r, _) = v.domain { return (2 + v.offset)..<(2 + v.offset + roles[r].count) }
+    return (2 + v.offset)..<(3 + v.offset)
+  }
+
   func constantValue(_ value: Int, _ type: VType) -> Typed {
     Typed(type: type, eval: { _ in value })
   }
@@ -62,6 +84,7 @@ extension Compiler {
         return nil
       }
       usedVariables.insert("\(r).\(n)")
+      noteReads(of: r, offsets: variableOffsets(v))
       let off = 2 + v.offset
       return ({ e in e.selfBase + off }, v)
     case .member(let target, let member):
@@ -76,6 +99,7 @@ extension Compiler {
         return nil
       }
       usedVariables.insert("\(r).\(member.name)")
+      noteReads(of: r, offsets: variableOffsets(v))
       let bases = processBases
       let off = 2 + v.offset
       let pe = p.eval

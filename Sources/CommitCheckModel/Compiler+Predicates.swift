@@ -27,6 +27,7 @@ extension Compiler {
       if names.count == els.count { stateNames = names }
     }
     if let stateNames, let r = pr {
+      noteReads(of: r, offsets: 0..<1)
       let bases = processBases
       let indices = stateNames.map { state($0.0, of: r)! }
       // A mask of 64 bits covers the states of most roles; past it, a table of flags.
@@ -91,10 +92,13 @@ extension Compiler {
         return .error
       }
     }
-    guard case .process = a.type else {
+    guard case .process(let role) = a.type else {
       error("'\(name.name)' needs a process, found \(a.type.describe(self))", args[0].range)
       return .error
     }
+    // crashed: the crashed flag; decided: the control state; unreachable: both and the mask.
+    noteReads(of: role, offsets: name.name == "crashed" ? 1..<2 : name.name == "decided" ? 0..<1 : 0..<2)
+    if name.name == "unreachable", reads != nil { reads!.insert(globals.partitionMask) }
     let bases = processBases
     switch name.name {
     case "crashed":

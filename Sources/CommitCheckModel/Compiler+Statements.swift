@@ -375,8 +375,9 @@ extension Compiler {
     }
   }
 
-  func compileProperties() -> [Eval] {
-    var evals: [Eval] = []
+  /// Each property's code, and the slots it reads (sorted).
+  func compileProperties() -> [(eval: Eval, reads: [Int])] {
+    var evals: [(eval: Eval, reads: [Int])] = []
     var seen: Set<String> = ["atomicity", "termination"]
     for p in model.properties {
       if !seen.insert(p.name.name).inserted {
@@ -384,9 +385,11 @@ extension Compiler {
           ? "'\(p.name.name)' is a built-in property; choose another name" : "duplicate property '\(p.name.name)'",
           p.name.range)
       }
+      reads = []
       let t = compileExpr(p.expr, scope: Scope(role: nil))
       if t.type != .error { _ = expect(t, .bool, p.expr.range, "a property") }
-      evals.append(t.eval)
+      evals.append((t.eval, reads!.sorted()))
+      reads = nil
     }
     return evals
   }

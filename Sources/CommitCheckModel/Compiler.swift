@@ -101,6 +101,8 @@ final class Compiler {
   var usedBindings: Set<Int> = []
   /// "role.variable" for every variable some expression or statement mentions.
   var usedVariables: Set<String> = []
+  /// While a property compiles: every slot its code may read (see `noteReads`).
+  var reads: Set<Int>?
 
   init(model: ProtocolDecl, options: CompileOptions) {
     self.model = model
@@ -179,7 +181,7 @@ final class Compiler {
 
     let program = Program(
       globals: globals, transitions: compiled.map(TransitionCode.init), byRoleState: byRoleState, starts: starts,
-      propertyEvals: propertyEvals, network: network, localCount: maxLocals,
+      propertyEvals: propertyEvals.map(\.eval), propertyReads: propertyEvals.map(\.reads), network: network, localCount: maxLocals,
       fieldDecoders: messages.map { m in
         var stride = 1
         return m.fieldDomains.map { d in
@@ -195,6 +197,7 @@ final class Compiler {
       properties: model.properties.map { PropertyInfo(name: $0.name.name, kind: $0.kind, range: $0.range) },
       failures: budgets, layout: StateLayout(maxValues: slotMax, names: slotNames),
       symmetryBreakers: symmetryBreakers,
-      warnings: diagnostics.filter { $0.severity == .warning }, program: program)
+      warnings: diagnostics.filter { $0.severity == .warning }, program: program,
+      origin: (model, options))
   }
 }

@@ -139,6 +139,8 @@ struct Program: Sendable {
   var byRoleState: [[[Int]]]
   var starts: [[CStmt]?]
   var propertyEvals: [Eval]
+  /// Per property, every slot its code can read (sorted): its value is a function of these.
+  var propertyReads: [[Int]]
   var network: NetworkTable
   var localCount: Int
   /// Per message, per field: how to read the field's value out of a valuation number.

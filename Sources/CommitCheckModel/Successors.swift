@@ -18,6 +18,17 @@ public final class SuccessorGenerator {
   let env: Env
   let decisionTable: [[UInt8]]
   var stack: [ArraySlice<CStmt>] = []
+  /// Property values memoized on the slots each property reads (`Program.propertyReads`): per
+  /// property, the bit position of each read slot in the key (empty when its slots take more
+  /// than 62 bits: not memoized). Keys of at most `memoBits` bits index a table of 0 (not yet
+  /// known), 1 (false) or 2 (true); longer keys go to a direct-mapped cache of
+  /// `key << 2 | value` entries. Both are allocated on first use.
+  let memoShifts: [[Int]]
+  let memoKeyBits: [Int]
+  var memoTables: [[UInt8]]
+  var memoCaches: [[UInt64]]
+  static let memoBits = 22
+  static let cacheBits = 16
 
   public init(_ system: TransitionSystem) {
     self.system = system
@@ -26,6 +37,20 @@ public final class SuccessorGenerator {
     decisionTable = system.processes.map { p in
       system.roles[p.role].decisions.map { d in d == .commit ? 1 : d == .abort ? 2 : 0 }
     }
+    var keyBits: [Int] = []
+    memoShifts = system.program.propertyReads.map { reads in
+      var shifts: [Int] = []
+      var bits = 0
+      for slot in reads {
+        shifts.append(bits)
+        bits += StateLayout.bitWidth(system.layout.maxValues[slot])
+      }
+      keyBits.append(bits)
+      return bits <= 62 && !reads.isEmpty ? shifts : []
+    }
+    memoKeyBits = keyBits
+    memoTables = Array(repeating: [], count: memoShifts.count)
+    memoCaches = memoTables.map { _ in [] }
   }
 
   /// The initial states: the declared initial values, then each process's `start` block.
@@ -61,6 +86,46 @@ public final class SuccessorGenerator {
   /// The explorer evaluates every property on every state with `evaluateChecked`, so once a
   /// state space is explored without a model error this can no longer meet one.
   public func evaluate(property index: Int, in state: [Int]) -> Bool {
+    let shifts = memoShifts[index]
+    let exact = memoKeyBits[index] <= SuccessorGenerator.memoBits
+    var key = 0
+    var line = 0
+    if !shifts.isEmpty {
+      let reads = program.propertyReads[index]
+      for k in 0..<shifts.count { key |= state[reads[k]] << shifts[k] }
+      if exact {
+        if memoTables[index].isEmpty { memoTables[index] = Array(repeating: 0, count: 1 << memoKeyBits[index]) }
+        let known = memoTables[index][key]
+        if known != 0 {
+          env.error = nil
+          return known == 2
+        }
+      } else {
+        if memoCaches[index].isEmpty { memoCaches[index] = Array(repeating: 0, count: 1 << SuccessorGenerator.cacheBits) }
+        var h = UInt64(key) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 31
+        line = Int(truncatingIfNeeded: h) & ((1 << SuccessorGenerator.cacheBits) - 1)
+        let entry = memoCaches[index][line]
+        if entry & 3 != 0, entry >> 2 == UInt64(key) {
+          env.error = nil
+          return entry & 3 == 2
+        }
+      }
+    }
+    reset(state, process: -1)
+    let value = program.propertyEvals[index](env) != 0
+    if !shifts.isEmpty, env.error == nil {
+      if exact {
+        memoTables[index][key] = value ? 2 : 1
+      } else {
+        memoCaches[index][line] = UInt64(key) << 2 | (value ? 2 : 1)
+      }
+    }
+    return value
+  }
+
+  /// Evaluates a property without the memo (for tests of the memo itself).
+  public func evaluateUncached(property index: Int, in state: [Int]) -> Bool {
     reset(state, process: -1)
     return program.propertyEvals[index](env) != 0
   }

@@ -164,6 +164,16 @@ public struct TransitionSystem: Sendable {
   public let symmetryBreakers: [Int: String]
   public let warnings: [Diagnostic]
   let program: Program
+  /// What this system was compiled from, so each worker thread can have its own copy.
+  let origin: (model: ProtocolDecl, options: CompileOptions)
+
+  /// The same system compiled again: equal in every way, but sharing no reference-counted
+  /// object (compiled closures, tables) with this one. A worker thread that runs the successor
+  /// function on its own copy never contends with others on reference counts, which on two
+  /// cores costs more than the successor function itself.
+  public func independentCopy() -> TransitionSystem {
+    (try? ModelCompiler.compile(origin.model, options: origin.options)) ?? self
+  }
 
   /// The slot of a global failure budget or the partition mask.
   public var partitionSlot: Int { program.globals.partitionMask }

@@ -88,6 +88,20 @@ struct DifferentialTests {
     let exploration = Explorer().explore(model.system, options: one)
     #expect(exploration.stateCount == report.states, context)
 
+    // Property values are memoized on the slots the compiler records as read: a read it missed
+    // would let two states that differ in that slot share an answer. Every state, checked
+    // against direct evaluation.
+    let generator = SuccessorGenerator(model.system)
+    var memoDisagreements = 0
+    for id in 0..<exploration.stateCount {
+      let state = exploration.state(UInt32(id))
+      for i in model.system.properties.indices
+      where generator.evaluate(property: i, in: state) != generator.evaluateUncached(property: i, in: state) {
+        memoDisagreements += 1
+      }
+    }
+    #expect(memoDisagreements == 0, context)
+
     // DOT: the state graph (when small enough to draw), the role machines, a trace's chart.
     if renderDot, (try? dotExecutable()) != nil, exploration.stateCount <= 200 {
       _ = try renderSVG(DotWriter.stateGraph(exploration, marks: exploration.stateMarks()))
