@@ -18,6 +18,9 @@ public struct CheckReport: Sendable {
   public var bytesPerState: Double
   public var properties: [PropertyResult]
   public var warnings: [String]
+  /// Hash compaction: the fingerprint table's slots and the bound on the probability that a
+  /// state was missed; nil when states were stored exactly.
+  public var compactHash: (tableSlots: Int, omissionBound: Double)?
   /// A model error met while exploring, with the trace to the state where it happened.
   public var runtimeError: (message: String, trace: Trace?)?
 
@@ -25,12 +28,13 @@ public struct CheckReport: Sendable {
 
   public var violated: Bool { properties.contains { $0.verdict == .violated } }
 
-  /// 0 all hold, 1 a property is violated, 2 a model error, 3 stopped at a limit. An
+  /// 0 all hold, 1 a property is violated, 2 a model error, 3 stopped at a limit (or a
+  /// verdict left unknown, as hash compaction leaves termination on a cyclic graph). An
   /// interrupted run's code is the shell's (128 + the signal), set by the command line.
   public var exitCode: Int32 {
     if runtimeError != nil { return 2 }
     if violated { return 1 }
-    return complete ? 0 : 3
+    return complete && !properties.contains { $0.verdict == .unknown } ? 0 : 3
   }
 
   public init(exploration ex: Exploration, file: String, warnings: [String]) {
@@ -48,6 +52,7 @@ public struct CheckReport: Sendable {
     stopReason = ex.stopReason
     seconds = ex.seconds
     bytesPerState = ex.bytesPerState
+    if ex.compactHash { compactHash = (ex.hashTableSize, ex.omissionBound) }
     self.warnings = warnings
     if let (error, state) = ex.runtimeError {
       var trace: Trace?

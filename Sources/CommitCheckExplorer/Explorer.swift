@@ -28,6 +28,10 @@ public struct ExplorerOptions: Sendable {
   public var stop: StopSignal?
   /// Store one representative per orbit of the symmetric role's instances.
   public var symmetry: Symmetry?
+  /// Hash compaction: keep a 64-bit fingerprint per state instead of the state (a state may be
+  /// missed, with the probability `Exploration.omissionBound`). Edges are then never kept: the
+  /// analyses that need them read every state, which compaction no longer holds.
+  public var compactHash = false
   public init() {}
 }
 
@@ -87,18 +91,51 @@ public struct Exploration: @unchecked Sendable {
   /// True when a verdict could not be settled without the edges (a cyclic graph, or an
   /// `eventually` property): explore again with `keepEdges`.
   public var needsEdges: Bool {
-    complete && !keptEdges
+    complete && !keptEdges && !store.compact
       && ((hasBackEdge && firstBlocked == nil && firstStuck == nil)
         || system.properties.contains { $0.kind == .eventually })
   }
   public var storeBytes: Int { store.bytes }
+  /// Whether states were stored as fingerprints (hash compaction).
+  public var compactHash: Bool { store.compact }
+  /// Hash compaction: slots in the fingerprint table, and an upper bound on the probability
+  /// that a state was missed.
+  public var hashTableSize: Int { store.tableSize }
+  public var omissionBound: Double { store.compact ? store.omissionBound : 0 }
   public var bytesPerState: Double { store.count == 0 ? 0 : Double(store.bytes + parents.count * 4) / Double(store.count) }
 
-  /// The unpacked slots of a stored state.
+  /// The unpacked slots of a stored state. Under hash compaction, a state already expanded is
+  /// found again by replaying its parent path from an initial state.
   public func state(_ id: UInt32) -> [Int] {
     var slots = Array(repeating: 0, count: system.layout.slotCount)
-    system.layout.unpack(store.arena, at: Int(id) * store.wordsPerState, into: &slots)
+    guard let words = store.words(of: Int(id)) else { return replayedState(id) }
+    system.layout.unpack(Array(words), into: &slots)
     return slots
+  }
+
+  /// Hash compaction: the state `id` stands for, rebuilt along its parent path. Each step takes
+  /// the first successor (canonical under symmetry) whose fingerprint is the next id's.
+  func replayedState(_ id: UInt32) -> [Int] {
+    let generator = SuccessorGenerator(system)
+    let path = pathTo(id)
+    func canonical(_ s: [Int]) -> [Int] {
+      var c = s
+      symmetry?.canonicalize(&c)
+      return c
+    }
+    var current = ((try? generator.initialStates()) ?? []).map(canonical).first { self.id(of: $0) == path[0] }
+    for next in path.dropFirst() {
+      guard let from = current else { break }
+      current = nil
+      try? generator.successors(of: from) { _, successor in
+        if current == nil {
+          let c = canonical(successor)
+          if self.id(of: c) == next { current = c }
+        }
+      }
+    }
+    // Only a fingerprint collision (which `omissionBound` bounds) can break the path.
+    return current ?? Array(repeating: 0, count: system.layout.slotCount)
   }
 
   /// The id of a state given by its slots, if explored.
@@ -136,7 +173,10 @@ public struct Explorer: Sendable {
       let copy = system.independentCopy()
       return ExpansionWorker(copy, symmetry: options.symmetry.map { (try? Symmetry(copy)) ?? $0 })
     }
-    var ex = Exploration(system: system, store: StateStore(wordsPerState: system.layout.wordCount))
+    var options = options
+    if options.compactHash { options.keepEdges = false }
+    var ex = Exploration(system: system,
+                         store: StateStore(wordsPerState: system.layout.wordCount, compact: options.compactHash))
     ex.symmetry = options.symmetry
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
@@ -242,6 +282,7 @@ public struct Explorer: Sendable {
           ex.depth = level
         }
       }
+      ex.store.forget(below: id)
       let now = Date()
       if now.timeIntervalSince(lastReport) >= 0.25 {
         lastReport = now
@@ -339,8 +380,9 @@ final class ExpansionWorker {
     let w = layout.wordCount
     for id in ids {
       sources.append(id)
-      layout.unpack(arena, at: id * w, into: &slots)
-      for i in 0..<w { current[i] = arena[id * w + i] }
+      let at = (id - store.arenaBase) * w
+      layout.unpack(arena, at: at, into: &slots)
+      for i in 0..<w { current[i] = arena[at + i] }
       var facts = SourceInfo()
       facts.atomicityViolated = !generator.isAtomic(slots)
       do {

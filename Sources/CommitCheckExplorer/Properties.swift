@@ -73,7 +73,9 @@ extension Exploration {
         result.notes = ["every enabled move returns to this state, where \(undecided.joined(separator: ", ")) never decides"]
       } else if hasBackEdge {
         result.verdict = .unknown
-        result.notes = ["the state graph has cycles: termination needs its edges (explore with edges kept)"]
+        result.notes = [store.compact
+          ? "the state graph has cycles: termination needs its edges, which --compact-hash does not keep"
+          : "the state graph has cycles: termination needs its edges (explore with edges kept)"]
       }
       return result
     }
@@ -117,7 +119,9 @@ extension Exploration {
     var result = PropertyResult(name: name, category: "eventually", verdict: .holds)
     guard complete, keptEdges else {
       result.verdict = .unknown
-      result.notes = [complete ? "'eventually' needs the state graph's edges" : incompleteNote]
+      result.notes = [!complete ? incompleteNote
+        : store.compact ? "'eventually' needs the state graph's edges, which --compact-hash does not keep"
+        : "'eventually' needs the state graph's edges"]
       return result
     }
     // Breadth-first over the states reachable without ever satisfying the property.

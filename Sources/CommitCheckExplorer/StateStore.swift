@@ -2,31 +2,63 @@
 ///
 /// Ids follow discovery order, so the BFS queue is implicit and parent links give shortest
 /// counterexamples without a second search. The index is open addressing over 32-bit slots.
+///
+/// With hash compaction (`compact`), a state is known by a 64-bit fingerprint of its words:
+/// the table holds fingerprints and ids, and the arena only the states not yet expanded
+/// (from `arenaBase` on). Two states with one fingerprint count as one, so a state can be
+/// missed; `omissionBound` says how likely that was.
 struct StateStore {
   let wordsPerState: Int
+  let compact: Bool
+  /// Packed states by id, from id `arenaBase` on (always 0 unless `compact`).
   private(set) var arena: [UInt64] = []
-  // Invariant: `index.count` is a power of two, at most half full, so every probe ends.
-  // A slot holds `id + 1`; 0 means empty.
+  private(set) var arenaBase = 0
+  // Invariant: the table's size is a power of two, at most half full, so every probe ends.
+  // Exact: a slot holds `id + 1`; 0 means empty. Compact: a slot holds a fingerprint (never 0)
+  // in `fingerprints` and its id in `index`.
   private var index: [UInt32]
+  private var fingerprints: [UInt64] = []
   private var mask: Int
   private(set) var count = 0
 
-  init(wordsPerState: Int, capacity: Int = 16) {
+  init(wordsPerState: Int, compact: Bool = false, capacity: Int = 16) {
     self.wordsPerState = wordsPerState
+    self.compact = compact
     var size = 16
     while size < capacity * 2 { size <<= 1 }
     index = Array(repeating: 0, count: size)
+    if compact { fingerprints = Array(repeating: 0, count: size) }
     mask = size - 1
     arena.reserveCapacity(capacity * wordsPerState)
   }
 
-  /// Bytes the stored states and the index take (from counts, not allocator capacities, so the
+  /// Bytes the stored states and the table take (from counts, not allocator capacities, so the
   /// figure is the same on every run).
-  var bytes: Int { count * wordsPerState * 8 + index.count * 4 }
+  var bytes: Int { arena.count * 8 + index.count * 4 + fingerprints.count * 8 }
+
+  /// Slots in the table.
+  var tableSize: Int { index.count }
+
+  /// An upper bound on the probability that hash compaction missed a state: a state is missed
+  /// only when its fingerprint equals an earlier state's, and among n uniformly distributed
+  /// 64-bit fingerprints some two are equal with probability at most n(n-1)/2 / 2^64 (the
+  /// birthday bound). Full fingerprints are stored, so the table's size adds no risk.
+  var omissionBound: Double {
+    let n = Double(count)
+    return min(1, n * (n - 1) / 2 / 18_446_744_073_709_551_616.0)
+  }
 
   @inline(__always)
   static func hash<Words: RandomAccessCollection<UInt64>>(_ words: Words, from offset: Int = 0, count: Int) -> Int
     where Words.Index == Int
+  {
+    Int(truncatingIfNeeded: fingerprint(words, from: offset, count: count))
+  }
+
+  /// A 64-bit hash of packed words; never 0 (0 marks an empty slot).
+  @inline(__always)
+  static func fingerprint<Words: RandomAccessCollection<UInt64>>(_ words: Words, from offset: Int = 0, count: Int)
+    -> UInt64 where Words.Index == Int
   {
     var h: UInt64 = 0x243F_6A88_85A3_08D3
     for i in offset..<(offset + count) {
@@ -34,28 +66,40 @@ struct StateStore {
       h ^= h >> 29
     }
     h = (h ^ (h >> 32)) &* 0xD6E8_FEB8_6659_FD93
-    return Int(truncatingIfNeeded: h ^ (h >> 32))
+    h ^= h >> 32
+    return h == 0 ? 1 : h
   }
 
   @inline(__always)
   private func equals(_ id: Int, _ words: [UInt64]) -> Bool {
-    if wordsPerState == 1 { return arena[id] == words[0] }
-    let base = id * wordsPerState
+    let base = (id - arenaBase) * wordsPerState
     for i in 0..<wordsPerState where arena[base + i] != words[i] { return false }
     return true
   }
 
   /// Inserts a packed state; returns whether it was new and its id.
   mutating func insert(_ words: [UInt64]) -> (inserted: Bool, id: UInt32) {
-    var slot = StateStore.hash(words, count: wordsPerState) & mask
+    let fp = StateStore.fingerprint(words, count: wordsPerState)
+    var slot = Int(truncatingIfNeeded: fp) & mask
     while true {
-      let entry = index[slot]
-      if entry == 0 { break }
-      if equals(Int(entry - 1), words) { return (false, entry - 1) }
+      if compact {
+        let entry = fingerprints[slot]
+        if entry == 0 { break }
+        if entry == fp { return (false, index[slot]) }
+      } else {
+        let entry = index[slot]
+        if entry == 0 { break }
+        if equals(Int(entry - 1), words) { return (false, entry - 1) }
+      }
       slot = (slot + 1) & mask
     }
     let id = UInt32(count)
-    index[slot] = id + 1
+    if compact {
+      fingerprints[slot] = fp
+      index[slot] = id
+    } else {
+      index[slot] = id + 1
+    }
     arena.append(contentsOf: words)
     count += 1
     if count * 2 > index.count { grow() }
@@ -65,11 +109,18 @@ struct StateStore {
   /// The id of a stored state, if it is stored. Read-only, so workers may call it concurrently
   /// while nothing inserts.
   func find(_ words: [UInt64]) -> UInt32? {
-    var slot = StateStore.hash(words, count: wordsPerState) & mask
+    let fp = StateStore.fingerprint(words, count: wordsPerState)
+    var slot = Int(truncatingIfNeeded: fp) & mask
     while true {
-      let entry = index[slot]
-      if entry == 0 { return nil }
-      if equals(Int(entry - 1), words) { return entry - 1 }
+      if compact {
+        let entry = fingerprints[slot]
+        if entry == 0 { return nil }
+        if entry == fp { return index[slot] }
+      } else {
+        let entry = index[slot]
+        if entry == 0 { return nil }
+        if equals(Int(entry - 1), words) { return entry - 1 }
+      }
       slot = (slot + 1) & mask
     }
   }
@@ -85,6 +136,24 @@ struct StateStore {
     let count = positions.count
     let w = wordsPerState
     let group = 16
+    if compact {
+      // One table, one probe sequence: no arena to compare against.
+      for k in 0..<count {
+        let at = Int(positions[k])
+        let fp = StateStore.fingerprint(words, from: at * w, count: w)
+        var slot = Int(truncatingIfNeeded: fp) & mask
+        var result = missing
+        while fingerprints[slot] != 0 {
+          if fingerprints[slot] == fp {
+            result = index[slot]
+            break
+          }
+          slot = (slot + 1) & mask
+        }
+        ids[at] = result
+      }
+      return
+    }
     index.withUnsafeBufferPointer { index in
       arena.withUnsafeBufferPointer { arena in
         var slots = (0..<group).map { _ in 0 }
@@ -122,14 +191,40 @@ struct StateStore {
     }
   }
 
+  /// Hash compaction: forgets the words of states below `id` (expanded ones), once they are
+  /// at least half the arena. Exact storage keeps every state.
+  mutating func forget(below id: Int) {
+    guard compact, (id - arenaBase) * 2 >= count - arenaBase, id > arenaBase else { return }
+    arena.removeFirst((id - arenaBase) * wordsPerState)
+    arenaBase = id
+  }
+
+  /// The packed words of state `id`, if still held (always, with exact storage).
+  func words(of id: Int) -> ArraySlice<UInt64>? {
+    guard id >= arenaBase, id < count else { return nil }
+    let base = (id - arenaBase) * wordsPerState
+    return arena[base..<(base + wordsPerState)]
+  }
+
   private mutating func grow() {
     let size = index.count * 2
     var fresh = [UInt32](repeating: 0, count: size)
     let newMask = size - 1
-    for id in 0..<count {
-      var slot = StateStore.hash(arena, from: id * wordsPerState, count: wordsPerState) & newMask
-      while fresh[slot] != 0 { slot = (slot + 1) & newMask }
-      fresh[slot] = UInt32(id + 1)
+    if compact {
+      var freshPrints = [UInt64](repeating: 0, count: size)
+      for (slot, fp) in fingerprints.enumerated() where fp != 0 {
+        var s = Int(truncatingIfNeeded: fp) & newMask
+        while freshPrints[s] != 0 { s = (s + 1) & newMask }
+        freshPrints[s] = fp
+        fresh[s] = index[slot]
+      }
+      fingerprints = freshPrints
+    } else {
+      for id in 0..<count {
+        var slot = StateStore.hash(arena, from: id * wordsPerState, count: wordsPerState) & newMask
+        while fresh[slot] != 0 { slot = (slot + 1) & newMask }
+        fresh[slot] = UInt32(id + 1)
+      }
     }
     index = fresh
     mask = newMask

@@ -8,7 +8,11 @@ import Foundation
 /// always give byte-identical reports.
 public enum ReportWriter {
   public static func text(_ r: CheckReport, timing: Bool = false) -> String {
-    var out = "model:       \(r.model) (\(r.file))\n"
+    var out = ""
+    if let (slots, bound) = r.compactHash {
+      out += "HASH COMPACTION: 64-bit fingerprints in \(grouped(slots)) slots; a state was missed with probability at most \(String(format: "%.3g", bound))\n"
+    }
+    out += "model:       \(r.model) (\(r.file))\n"
     if !r.parameters.isEmpty {
       out += "parameters:  " + r.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
     }
@@ -64,7 +68,7 @@ public enum ReportWriter {
     return out
   }
 
-  static func traceText(_ trace: Trace) -> String {
+  public static func traceText(_ trace: Trace) -> String {
     var out = ""
     for step in trace.steps {
       let marker = trace.loopStart == step.index ? "  ↻ cycle starts here\n" : ""
@@ -88,6 +92,10 @@ public enum ReportWriter {
 
   public static func json(_ r: CheckReport, timing: Bool = false) -> String {
     var fields: [(String, JSON)] = [
+      ("hash_compaction", r.compactHash.map { c in
+        .object([("fingerprint_bits", .int(64)), ("table_slots", .int(c.tableSlots)),
+                 ("omission_bound", .double(c.omissionBound))])
+      } ?? .null),
       ("model", .string(r.model)),
       ("file", .string(r.file)),
       ("parameters", .object(r.parameters.map { ($0.name, .int($0.value)) })),

@@ -14,6 +14,10 @@ struct BenchCase {
   var plain = false
   /// Left out of the default suite (long); run with `--case`.
   var long = false
+  /// Exact symmetry reduction over the model's symmetric role.
+  var symmetry = false
+  /// Hash compaction instead of exact storage.
+  var compactHash = false
 }
 
 let cases: [BenchCase] = {
@@ -32,9 +36,13 @@ let cases: [BenchCase] = {
                           crash: ["Coordinator": 1], long: n == 5))
   }
   list.append(BenchCase(name: "3pc-timeouts-partition-n4", model: "three-phase-commit-timeouts", n: 4, partition: true))
+  list.append(BenchCase(name: "3pc-crash-coordinator-n5-compact", model: "three-phase-commit", n: 5,
+                        crash: ["Coordinator": 1], long: true, compactHash: true))
   for n in 5...10 {
     list.append(BenchCase(name: "twophase-n\(n)", model: "two-phase-tla", n: n, long: n >= 9))
   }
+  list.append(BenchCase(name: "twophase-n20-symmetry", model: "two-phase-tla", n: 20, symmetry: true))
+  list.append(BenchCase(name: "twophase-n30-symmetry", model: "two-phase-tla", n: 30, long: true, symmetry: true))
   return list
 }()
 
@@ -85,6 +93,8 @@ func run(_ c: BenchCase, threads: Int, maxStates: Int?) throws -> Row {
   var options = ExplorerOptions()
   options.threads = threads
   options.keepEdges = false
+  options.compactHash = c.compactHash
+  if c.symmetry { options.symmetry = try Symmetry(model.system) }
   // Warm-up: the first states of the same model.
   var warm = options
   warm.maxStates = 20_000

@@ -95,6 +95,10 @@ struct ModelOptions {
       --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
       --timeout SECONDS    stop after SECONDS with a partial report
       --symmetry           store one state per orbit of the model's 'symmetric' role (exact)
+      --compact-hash       keep a 64-bit fingerprint per state instead of the state (check and
+                           trace only): less memory for large states, a state may be missed with
+                           the probability the report prints; termination on cyclic graphs and
+                           'eventually' become unknown (they need the edges)
       -q, --quiet          no progress line on stderr
     """
 
@@ -140,6 +144,9 @@ struct ModelOptions {
     case "--symmetry":
       try cursor.noValue()
       symmetry = true
+    case "--compact-hash":
+      try cursor.noValue()
+      options.explorer.compactHash = true
     case "-q", "--quiet": quiet = true
     default:
       if name.hasPrefix("-") && name != "-" { return false }
@@ -147,6 +154,13 @@ struct ModelOptions {
       model = name
     }
     return true
+  }
+
+  /// Commands that read every state or edge refuse hash compaction, which keeps neither.
+  func rejectCompactHash(_ command: String) throws(UsageError) {
+    if options.explorer.compactHash {
+      throw UsageError(message: "--compact-hash does not apply to \(command): it needs every state, and compaction keeps only fingerprints")
+    }
   }
 
   /// Loads the model, printing its diagnostics on failure.

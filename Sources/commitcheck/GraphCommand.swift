@@ -50,6 +50,7 @@ struct GraphCommand {
       }
     }
     if model.model == nil { throw UsageError(message: "graph needs a model file") }
+    try model.rejectCompactHash("graph")
   }
 
   func run() -> Int32 {

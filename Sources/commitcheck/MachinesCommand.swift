@@ -42,6 +42,7 @@ struct MachinesCommand {
       }
     }
     if model.model == nil { throw UsageError(message: "machines needs a model file") }
+    try model.rejectCompactHash("machines")
   }
 
   func run() -> Int32 {

@@ -82,6 +82,7 @@ struct MarkovCommand {
       }
     }
     if model.model == nil { throw UsageError(message: "markov needs a model file") }
+    try model.rejectCompactHash("markov")
   }
 
   /// A finite number after the current option: positive, or at least zero.

@@ -61,6 +61,7 @@ struct PetriCommand {
       }
     }
     if model.model == nil { throw UsageError(message: "petri needs a model file") }
+    try model.rejectCompactHash("petri")
     if model.symmetry {
       throw UsageError(message: "--symmetry does not apply to petri: the net's reachability graph is the unreduced state graph")
     }
