@@ -84,6 +84,8 @@ public struct Exploration: @unchecked Sendable {
   /// Whether a protocol move leads back to an earlier state (a possible cycle other than a
   /// self-loop). Without one, livelocks need no graph analysis.
   public internal(set) var hasBackEdge = false
+  /// A sum of table entries read only to warm the cache (meaningless; never read).
+  var cacheWarmth: UInt64 = 0
 
   public var stateCount: Int { store.count }
   public var complete: Bool { stopReason == nil }
@@ -200,6 +202,7 @@ public struct Explorer: Sendable {
     var levelEnd = ex.store.count
     var level = 0
     var lastReport = started
+    var touched: UInt64 = 0
     let batchLimit = threads == 1 ? 256 : 8192
     let w = system.layout.wordCount
     merge: while id < ex.store.count {
@@ -224,6 +227,11 @@ public struct Explorer: Sendable {
       // Merge in source order.
       for worker in workers {
         var cursor = 0
+        var unresolvedCursor = 0
+        // Warm the cache for this worker's inserts, a few thousand at a time.
+        if !worker.unresolved.isEmpty {
+          touched &+= ex.store.touch(worker.words, positions: worker.unresolved[...])
+        }
         for (k, sid) in worker.sources.enumerated() {
           if id == levelEnd {
             level += 1
@@ -245,9 +253,13 @@ public struct Explorer: Sendable {
             ex.firstViolation[p + 1] = source
           }
           if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
-          for j in 0..<Int(info.successors) {
-            // Workers already found the successors stored before this batch (and self-loops);
-            // only the rest need the store, in this order.
+          // Workers already found the successors stored before this batch (and self-loops),
+          // and whether one of those is a back edge; only the rest need the store, in this
+          // order. Without edges to record, only those are visited.
+          if info.knownBackEdge { ex.hasBackEdge = true }
+          let visit = options.keepEdges ? Int(info.successors) : Int(info.unresolved)
+          for u in 0..<visit {
+            let j = options.keepEdges ? u : Int(worker.unresolved[unresolvedCursor + u]) - cursor
             var target = worker.targets[cursor + j]
             if target == ExpansionWorker.unknown {
               for i in 0..<w { words[i] = worker.words[(cursor + j) * w + i] }
@@ -267,6 +279,7 @@ public struct Explorer: Sendable {
             if !action.kind.isFailure && target < source { ex.hasBackEdge = true }
           }
           cursor += Int(info.successors)
+          unresolvedCursor += Int(info.unresolved)
           ex.transitions += Int(info.successors)
           if options.keepEdges { ex.hasProtocolMove.append(info.protocolMoves > 0) }
           if info.liveUndecided {
@@ -292,6 +305,8 @@ public struct Explorer: Sendable {
     }
     if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
     ex.seconds = Date().timeIntervalSince(started)
+    // Keeps the cache-warming loads: a value no one could predict is stored.
+    ex.cacheWarmth = touched
     return ex
   }
 }
@@ -326,6 +341,10 @@ struct SourceInfo {
   var selfLoops: Int32 = 0
   var liveUndecided = false
   var atomicityViolated = false
+  /// Successors the workers could not resolve (not stored before the batch, not self-loops).
+  var unresolved: Int32 = 0
+  /// A protocol move to a state stored before the batch with a smaller id than the source.
+  var knownBackEdge = false
   var violatedProperties: [Int] = []
   var error: ModelRuntimeError?
 }
@@ -343,6 +362,8 @@ final class ExpansionWorker {
   var targets: [UInt32] = []
   /// The successors to look up in the store (all but self-loops).
   private var pending: [Int32] = []
+  /// After the lookups: the successors still unknown, by index, in order.
+  var unresolved: [Int32] = []
   static let unknown = UInt32.max
   static let selfLoop = UInt32.max - 1
   private var slots: [Int]
@@ -369,6 +390,7 @@ final class ExpansionWorker {
     actions.removeAll(keepingCapacity: true)
     targets.removeAll(keepingCapacity: true)
     pending.removeAll(keepingCapacity: true)
+    unresolved.removeAll(keepingCapacity: true)
   }
 
   /// Expands the stored states `ids`. The store is only read (the merge inserts), so workers
@@ -392,14 +414,17 @@ final class ExpansionWorker {
           if property.kind == .invariant, !holds { facts.violatedProperties.append(i) }
         }
         let start = actions.count
-        try generator.successors(of: slots) { action, successor in
+        try generator.moves(of: slots) { action, writes in
           if let symmetry {
-            for i in 0..<successor.count { canonical[i] = successor[i] }
+            for i in 0..<slots.count { canonical[i] = slots[i] }
+            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { canonical[writes[k]] = writes[k + 1] }
             symmetry.canonicalize(&canonical)
             layout.pack(canonical, into: &next)
           } else {
             for i in 0..<w { next[i] = current[i] }
-            for slot in generator.changedSlots { layout.patch(&next, slot: slot, value: successor[slot]) }
+            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
+              layout.patch(&next, slot: writes[k], value: writes[k + 1])
+            }
           }
           words.append(contentsOf: next)
           actions.append(action)
@@ -426,6 +451,20 @@ final class ExpansionWorker {
           store.findAll(words, positions: pending, missing: ExpansionWorker.unknown, into: targets)
         }
       }
+    }
+    var cursor = 0
+    for k in info.indices {
+      let source = UInt32(sources[k])
+      for j in cursor..<(cursor + Int(info[k].successors)) {
+        let target = targets[j]
+        if target == ExpansionWorker.unknown {
+          unresolved.append(Int32(j))
+          info[k].unresolved += 1
+        } else if target != ExpansionWorker.selfLoop, target < source, !actions[j].kind.isFailure {
+          info[k].knownBackEdge = true
+        }
+      }
+      cursor += Int(info[k].successors)
     }
   }
 

@@ -56,8 +56,10 @@ extension Compiler {
   }
 
   /// Records slots that compiled code may read, at each place that emits a read of `e.slots`.
-  /// Property values are memoized on exactly these slots (`SuccessorGenerator.evaluate`), so a
-  /// read not recorded here would make a memoized answer wrong: every read site must call this.
+  /// Property values and the moves of a process are memoized on these slots (see
+  /// `SuccessorGenerator`), so a read not recorded here would make a memoized answer wrong:
+  /// every read site must call this. Reads of the acting process's own slots (bare variable
+  /// names) need not be recorded: a process's memo key always holds its own slots.
   func noteReads(of role: Int?, offsets: Range<Int>) {
     guard reads != nil else { return }
     for p in processes(of: role) {
@@ -84,7 +86,6 @@ extension Compiler {
         return nil
       }
       usedVariables.insert("\(r).\(n)")
-      noteReads(of: r, offsets: variableOffsets(v))
       let off = 2 + v.offset
       return ({ e in e.selfBase + off }, v)
     case .member(let target, let member):

@@ -101,7 +101,8 @@ final class Compiler {
   var usedBindings: Set<Int> = []
   /// "role.variable" for every variable some expression or statement mentions.
   var usedVariables: Set<String> = []
-  /// While a property compiles: every slot its code may read (see `noteReads`).
+  /// While a property or a role's transitions compile: every slot of the state its code may
+  /// read (see `noteReads`), apart from the acting process's own slots.
   var reads: Set<Int>?
 
   init(model: ProtocolDecl, options: CompileOptions) {
@@ -134,14 +135,18 @@ final class Compiler {
     var infos: [TransitionInfo] = []
     var compiled: [CompiledTransition] = []
     var starts: [[CStmt]?] = []
+    var roleReads: [[Int]] = []
     for (r, role) in model.roles.enumerated() {
       starts.append(role.start.map { compileBlock($0, scope: Scope(role: r)) })
+      reads = []
       for t in role.transitions {
         if let (info, code) = compileTransition(t, role: r) {
           infos.append(info)
           compiled.append(code)
         }
       }
+      roleReads.append(reads!.sorted())
+      reads = nil
     }
     let propertyEvals = compileProperties()
     if hasErrors { return nil }
@@ -181,7 +186,7 @@ final class Compiler {
 
     let program = Program(
       globals: globals, transitions: compiled.map(TransitionCode.init), byRoleState: byRoleState, starts: starts,
-      propertyEvals: propertyEvals.map(\.eval), propertyReads: propertyEvals.map(\.reads), network: network, localCount: maxLocals,
+      propertyEvals: propertyEvals.map(\.eval), propertyReads: propertyEvals.map(\.reads), roleReads: roleReads, network: network, localCount: maxLocals,
       fieldDecoders: messages.map { m in
         var stride = 1
         return m.fieldDomains.map { d in

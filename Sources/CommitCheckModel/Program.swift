@@ -48,6 +48,16 @@ enum CStmt: Sendable {
   case ifElse(Eval, [CStmt], [CStmt])
   /// Branches with their ids: 1-based, numbered through the whole transition.
   case choose([(id: Int32, body: [CStmt])])
+
+  static func containsChoose(_ body: [CStmt]) -> Bool {
+    body.contains { stmt in
+      switch stmt {
+      case .simple: false
+      case .ifElse(_, let a, let b): containsChoose(a) || containsChoose(b)
+      case .choose: true
+      }
+    }
+  }
 }
 
 struct PatternField: Sendable {
@@ -82,6 +92,8 @@ final class TransitionCode: Sendable {
   let guardEval: Eval?
   let asynchronous: Bool
   let body: [CStmt]
+  /// The body has no `choose`: it runs straight through, with no statement stack.
+  let straight: Bool
 
   init(_ t: CompiledTransition) {
     kind = t.kind
@@ -91,6 +103,7 @@ final class TransitionCode: Sendable {
     guardEval = t.guardEval
     asynchronous = t.asynchronous
     body = t.body
+    straight = !CStmt.containsChoose(t.body)
   }
 }
 
@@ -141,6 +154,8 @@ struct Program: Sendable {
   var propertyEvals: [Eval]
   /// Per property, every slot its code can read (sorted): its value is a function of these.
   var propertyReads: [[Int]]
+  /// Per role, the slots outside a process's own block that its transitions can read (sorted).
+  var roleReads: [[Int]]
   var network: NetworkTable
   var localCount: Int
   /// Per message, per field: how to read the field's value out of a valuation number.

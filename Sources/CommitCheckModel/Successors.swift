@@ -30,6 +30,31 @@ public final class SuccessorGenerator {
   static let memoBits = 22
   static let cacheBits = 16
 
+  /// The moves of a process memoized on the slots they read (`processMoves`): for processes
+  /// whose key takes at most 62 bits, the key's slots and their bit positions (empty: not
+  /// memoized), and a table of entry ids (-1: not yet known). Keys of at most `moveKeyBits`
+  /// bits index the table; longer ones go to a direct-mapped cache of `moveCacheLines` lines,
+  /// `moveCacheKeys` holding each line's key + 1. Entry `e` is moves
+  /// `entryStart[e]..<entryEnd[e]`; move `m` is `moveAction[m]` writing the slot and value
+  /// pairs `moveWrites[moveWriteStart[m]..<moveWriteStart[m + 1]]`. Past `moveWriteLimit`
+  /// writes the whole memo is flushed.
+  let moveKeySlots: [[Int]]
+  let moveKeyShifts: [[Int]]
+  let moveKeyWidth: [Int]
+  var moveTables: [[Int32]]
+  var moveCacheKeys: [[UInt64]]
+  var entryStart: [Int32] = []
+  var entryEnd: [Int32] = []
+  var moveAction: [Action] = []
+  var moveWriteStart: [Int32] = [0]
+  var moveWrites: [Int] = []
+  /// Writes of the move being emitted, when not memoized.
+  var scratchWrites: [Int] = []
+  static let moveKeyBits = 16
+  static let moveCacheLines = 1 << 12
+  /// The memo is flushed past this many stored writes (a few tens of megabytes).
+  static let moveWriteLimit = 1 << 22
+
   public init(_ system: TransitionSystem) {
     self.system = system
     self.program = system.program
@@ -51,6 +76,40 @@ public final class SuccessorGenerator {
     memoKeyBits = keyBits
     memoTables = Array(repeating: [], count: memoShifts.count)
     memoCaches = memoTables.map { _ in [] }
+    var keySlots: [[Int]] = []
+    var keyShifts: [[Int]] = []
+    var keyWidth: [Int] = []
+    for (p, info) in system.processes.enumerated() {
+      let role = system.roles[info.role]
+      let blockEnd = info.base + 2 + (role.vars.map { v in
+        if case .map(let r, _) = v.domain { return v.offset + system.roles[r].count }
+        return v.offset + 1
+      }.max() ?? 0)
+      var slots = Set(info.base..<blockEnd)
+      for c in system.channels where c.target == p || (c.source == p && system.network != .set) {
+        let width = system.network == .fifo ? system.capacity : 1
+        slots.formUnion(c.slot..<(c.slot + width))
+      }
+      slots.insert(system.program.globals.partitionMask)
+      slots.formUnion(system.program.roleReads[info.role])
+      // Slots that are always 0 take no bits.
+      let sorted = slots.sorted().filter { system.layout.maxValues[$0] > 0 }
+      var shifts: [Int] = []
+      var bits = 0
+      for slot in sorted {
+        shifts.append(bits)
+        bits += StateLayout.bitWidth(system.layout.maxValues[slot])
+      }
+      let memoized = bits <= 62 && !sorted.isEmpty
+      keySlots.append(memoized ? sorted : [])
+      keyShifts.append(memoized ? shifts : [])
+      keyWidth.append(bits)
+    }
+    moveKeySlots = keySlots
+    moveKeyShifts = keyShifts
+    moveKeyWidth = keyWidth
+    moveTables = Array(repeating: [], count: keySlots.count)
+    moveCacheKeys = moveTables.map { _ in [] }
   }
 
   /// The initial states: the declared initial values, then each process's `start` block.
@@ -183,6 +242,35 @@ public final class SuccessorGenerator {
     try run(process: p, transition: t, done)
   }
 
+  /// Runs a transition's body with its one outcome, or with the statement stack when it has
+  /// choices.
+  @inline(__always)
+  func execute(_ t: TransitionCode, process p: Int, transition ti: Int, _ done: () -> Void)
+    throws(ModelRuntimeError)
+  {
+    guard t.straight else { return try execute(t.body, process: p, transition: ti, done) }
+    try runStraight(t.body, process: p, transition: ti)
+    if env.gotoState >= 0 { env.set(system.processes[p].base, env.gotoState) }
+    done()
+  }
+
+  /// Runs statements without `choose` in order.
+  func runStraight(_ body: [CStmt], process p: Int, transition t: Int) throws(ModelRuntimeError) {
+    for stmt in body {
+      switch stmt {
+      case .simple(let f):
+        f(env)
+        if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
+      case .ifElse(let c, let a, let b):
+        let taken = c(env) != 0
+        if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
+        try runStraight(taken ? a : b, process: p, transition: t)
+      case .choose:
+        preconditionFailure("a straight body has no choose")
+      }
+    }
+  }
+
   /// Runs the statement stack; a `choose` runs the rest once per branch on a copy of the stack.
   func run(process p: Int, transition t: Int, _ done: () -> Void) throws(ModelRuntimeError) {
     while var top = stack.popLast() {
@@ -222,73 +310,171 @@ public final class SuccessorGenerator {
   /// during the call.
   public func successors(of state: [Int], _ emit: (Action, [Int]) -> Void) throws(ModelRuntimeError) {
     reset(state, process: -1)
+    for p in system.processes.indices {
+      try processMoves(p, state) { action in emit(action, env.slots) }
+    }
+    try failures(of: state, emit)
+  }
+
+  /// The moves of process `p` in `state`, which the environment holds with an empty undo log:
+  /// calls `emit` while the environment holds each move's successor (its writes in the undo
+  /// log), then undoes the move. Reads only `p`'s own slots, the network slots it receives
+  /// from or sends to, the partition mask and `Program.roleReads` (what the move memo keys on).
+  func processMoves(_ p: Int, _ state: [Int], _ emit: (Action) -> Void) throws(ModelRuntimeError) {
     let net = program.network
     let mask = state[program.globals.partitionMask]
-    // Hoisted once per state: each array read below would otherwise retain and release.
+    let info = system.processes[p]
+    // Hoisted: each array read below would otherwise retain and release.
     let byRoleState = program.byRoleState, transitions = program.transitions
     let channels = net.channels, channelsByTarget = net.channelsByTarget
-    for (p, info) in system.processes.enumerated() {
-      let base = info.base
-      if state[base + 1] != 0 { continue }
-      var receiveEnabled = false
-      for ti in byRoleState[info.role][state[base]] {
-        let t = transitions[ti]
-        switch t.kind {
-        case .receive:
-          for ch in channelsByTarget[p] {
-            let channel = channels[ch]
-            if ((mask >> channel.source) ^ (mask >> p)) & 1 != 0 { continue }
-            let valuation: Int
-            if net.semantics == .fifo {
-              let head = state[channel.slot]
-              if head == 0 || net.codeMessage[head - 1] != t.message { continue }
-              valuation = net.codeValuation[head - 1]
-            } else {
-              if channel.message != t.message || state[channel.slot] == 0 { continue }
-              valuation = channel.valuation
-            }
-            select(process: p)
-            let matched = bindPattern(t, valuation)
-            try checkError(process: p, transition: ti)
-            guard matched else { continue }
-            if let local = t.senderLocal { env.locals[local] = channel.source }
-            if let g = t.guardEval {
-              let enabled = g(env) != 0
-              try checkError(process: p, transition: ti)
-              if !enabled { continue }
-            }
-            receiveEnabled = true
-            switch net.semantics {
-            case .unordered: env.set(channel.slot, state[channel.slot] - 1)
-            case .set: break
-            case .fifo:
-              for k in 0..<(net.capacity - 1) { env.set(channel.slot + k, state[channel.slot + k + 1]) }
-              env.set(channel.slot + net.capacity - 1, 0)
-            }
-            try execute(t.body, process: p, transition: ti) {
-              emit(Action(kind: .receive, process: Int32(p), transition: Int32(ti), message: Int32(ch),
-                          choice: env.choice), env.slots)
-            }
-            env.rollback(to: 0)
+    let base = info.base
+    if state[base + 1] != 0 { return }
+    var receiveEnabled = false
+    for ti in byRoleState[info.role][state[base]] {
+      let t = transitions[ti]
+      switch t.kind {
+      case .receive:
+        for ch in channelsByTarget[p] {
+          let channel = channels[ch]
+          if ((mask >> channel.source) ^ (mask >> p)) & 1 != 0 { continue }
+          let valuation: Int
+          if net.semantics == .fifo {
+            let head = state[channel.slot]
+            if head == 0 || net.codeMessage[head - 1] != t.message { continue }
+            valuation = net.codeValuation[head - 1]
+          } else {
+            if channel.message != t.message || state[channel.slot] == 0 { continue }
+            valuation = channel.valuation
           }
-        case .step, .timeout:
-          if t.asynchronous && receiveEnabled { continue }
           select(process: p)
+          let matched = bindPattern(t, valuation)
+          try checkError(process: p, transition: ti)
+          guard matched else { continue }
+          if let local = t.senderLocal { env.locals[local] = channel.source }
           if let g = t.guardEval {
             let enabled = g(env) != 0
             try checkError(process: p, transition: ti)
             if !enabled { continue }
           }
-          try execute(t.body, process: p, transition: ti) {
-            emit(Action(kind: t.kind, process: Int32(p), transition: Int32(ti), choice: env.choice), env.slots)
+          receiveEnabled = true
+          switch net.semantics {
+          case .unordered: env.set(channel.slot, state[channel.slot] - 1)
+          case .set: break
+          case .fifo:
+            for k in 0..<(net.capacity - 1) { env.set(channel.slot + k, state[channel.slot + k + 1]) }
+            env.set(channel.slot + net.capacity - 1, 0)
+          }
+          try execute(t, process: p, transition: ti) {
+            emit(Action(kind: .receive, process: Int32(p), transition: Int32(ti), message: Int32(ch),
+                        choice: env.choice))
           }
           env.rollback(to: 0)
-        default:
-          break
         }
+      case .step, .timeout:
+        if t.asynchronous && receiveEnabled { continue }
+        select(process: p)
+        if let g = t.guardEval {
+          let enabled = g(env) != 0
+          try checkError(process: p, transition: ti)
+          if !enabled { continue }
+        }
+        try execute(t, process: p, transition: ti) {
+          emit(Action(kind: t.kind, process: Int32(p), transition: Int32(ti), choice: env.choice))
+        }
+        env.rollback(to: 0)
+      default:
+        break
       }
     }
-    try failures(of: state, emit)
+  }
+
+  /// The enabled moves of `state` as writes, in the order of `successors(of:_:)`: each move's
+  /// action and the slots it changes with their new values (alternating slot and value; a slot
+  /// may repeat, the last value counts). The writes are only valid during the call.
+  ///
+  /// A process's moves are a function of the slots `processMoves` reads, so they are memoized
+  /// on those slots' values: a process met again in the same situation costs one lookup.
+  public func moves(of state: [Int], _ emit: (Action, ArraySlice<Int>) -> Void) throws(ModelRuntimeError) {
+    reset(state, process: -1)
+    for p in moveKeySlots.indices {
+      let slots = moveKeySlots[p]
+      guard !slots.isEmpty else {
+        try processMoves(p, state) { action in emit(action, currentWrites()) }
+        continue
+      }
+      let shifts = moveKeyShifts[p]
+      var key = 0
+      for k in 0..<slots.count { key |= state[slots[k]] << shifts[k] }
+      let direct = moveKeyWidth[p] <= SuccessorGenerator.moveKeyBits
+      if moveTables[p].isEmpty {
+        moveTables[p] = Array(repeating: -1, count: direct ? 1 << moveKeyWidth[p] : SuccessorGenerator.moveCacheLines)
+        if !direct { moveCacheKeys[p] = Array(repeating: 0, count: SuccessorGenerator.moveCacheLines) }
+      }
+      var line = key
+      if !direct {
+        var h = UInt64(key) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 29
+        line = Int(truncatingIfNeeded: h >> 20) & (SuccessorGenerator.moveCacheLines - 1)
+      }
+      let entry = direct || moveCacheKeys[p][line] == UInt64(key) + 1 ? Int(moveTables[p][line]) : -1
+      if entry >= 0 {
+        for m in Int(entryStart[entry])..<Int(entryEnd[entry]) {
+          emit(moveAction[m], moveWrites[Int(moveWriteStart[m])..<Int(moveWriteStart[m + 1])])
+        }
+        continue
+      }
+      if moveWrites.count >= SuccessorGenerator.moveWriteLimit { flushMoveMemo() }
+      let first = moveAction.count, writesMark = moveWrites.count
+      do {
+        try processMoves(p, state) { action in
+          let from = moveWrites.count
+          for slot in env.undoSlots {
+            moveWrites.append(slot)
+            moveWrites.append(env.slots[slot])
+          }
+          moveAction.append(action)
+          moveWriteStart.append(Int32(moveWrites.count))
+          emit(action, moveWrites[from..<moveWrites.count])
+        }
+      } catch {
+        // Nothing is memoized for a state whose moves meet a model error.
+        moveAction.removeSubrange(first...)
+        moveWriteStart.removeSubrange((first + 1)...)
+        moveWrites.removeSubrange(writesMark...)
+        throw error
+      }
+      moveTables[p][line] = Int32(entryStart.count)
+      if !direct { moveCacheKeys[p][line] = UInt64(key) + 1 }
+      entryStart.append(Int32(first))
+      entryEnd.append(Int32(moveAction.count))
+    }
+    try failures(of: state) { action, _ in emit(action, currentWrites()) }
+  }
+
+  /// Forgets every memoized move (the memo grew past its limit).
+  private func flushMoveMemo() {
+    for p in moveTables.indices where !moveTables[p].isEmpty {
+      for i in moveTables[p].indices { moveTables[p][i] = -1 }
+    }
+    entryStart.removeAll(keepingCapacity: true)
+    entryEnd.removeAll(keepingCapacity: true)
+    moveAction.removeAll(keepingCapacity: true)
+    moveWriteStart.removeAll(keepingCapacity: true)
+    moveWriteStart.append(0)
+    moveWrites.removeAll(keepingCapacity: true)
+  }
+
+  /// How many processes have their moves memoized.
+  public var memoizedProcesses: Int { moveKeySlots.filter { !$0.isEmpty }.count }
+
+  /// The writes of the move the environment holds, as slot and value pairs.
+  private func currentWrites() -> ArraySlice<Int> {
+    scratchWrites.removeAll(keepingCapacity: true)
+    for slot in env.undoSlots {
+      scratchWrites.append(slot)
+      scratchWrites.append(env.slots[slot])
+    }
+    return scratchWrites[...]
   }
 
   func bindPattern(_ t: TransitionCode, _ valuation: Int) -> Bool {

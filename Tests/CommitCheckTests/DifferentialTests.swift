@@ -101,6 +101,8 @@ struct DifferentialTests {
       }
     }
     #expect(memoDisagreements == 0, context)
+    // Likewise the moves of each process, memoized on the slots it reads.
+    #expect(memoizedMoveMismatches(exploration).isEmpty, context)
 
     // DOT: the state graph (when small enough to draw), the role machines, a trace's chart.
     if renderDot, (try? dotExecutable()) != nil, exploration.stateCount <= 200 {

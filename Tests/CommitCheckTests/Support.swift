@@ -63,3 +63,29 @@ func replay(_ trace: Trace, in system: TransitionSystem) -> [Int]? {
   }
   return current
 }
+
+/// States where the memoized moves (`SuccessorGenerator.moves`) differ from the successor
+/// function's (`successors`): action, order or successor. One generator serves every state, so
+/// later states meet moves memoized at earlier ones.
+func memoizedMoveMismatches(_ exploration: Exploration) -> [UInt32] {
+  let system = exploration.system
+  let memo = SuccessorGenerator(system)
+  #expect(memo.memoizedProcesses > 0, "no process has its moves memoized: the comparison would be vacuous")
+  let direct = SuccessorGenerator(system)
+  var mismatches: [UInt32] = []
+  for id in 0..<UInt32(exploration.stateCount) {
+    let state = exploration.state(id)
+    var expected: [(Action, [Int])] = []
+    var got: [(Action, [Int])] = []
+    let a: Void? = try? direct.successors(of: state) { action, next in expected.append((action, next)) }
+    let b: Void? = try? memo.moves(of: state) { action, writes in
+      var next = state
+      for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { next[writes[k]] = writes[k + 1] }
+      got.append((action, next))
+    }
+    let same = (a == nil) == (b == nil) && expected.count == got.count
+      && zip(expected, got).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    if !same { mismatches.append(id) }
+  }
+  return mismatches
+}
