@@ -84,8 +84,6 @@ public struct Exploration: @unchecked Sendable {
   /// Whether a protocol move leads back to an earlier state (a possible cycle other than a
   /// self-loop). Without one, livelocks need no graph analysis.
   public internal(set) var hasBackEdge = false
-  /// A sum of table entries read only to warm the cache (meaningless; never read).
-  var cacheWarmth: UInt64 = 0
 
   public var stateCount: Int { store.count }
   public var complete: Bool { stopReason == nil }
@@ -202,7 +200,6 @@ public struct Explorer: Sendable {
     var levelEnd = ex.store.count
     var level = 0
     var lastReport = started
-    var touched: UInt64 = 0
     let batchLimit = threads == 1 ? 256 : 8192
     let w = system.layout.wordCount
     merge: while id < ex.store.count {
@@ -228,10 +225,6 @@ public struct Explorer: Sendable {
       for worker in workers {
         var cursor = 0
         var unresolvedCursor = 0
-        // Warm the cache for this worker's inserts, a few thousand at a time.
-        if !worker.unresolved.isEmpty {
-          touched &+= ex.store.touch(worker.words, positions: worker.unresolved[...])
-        }
         for (k, sid) in worker.sources.enumerated() {
           if id == levelEnd {
             level += 1
@@ -305,8 +298,6 @@ public struct Explorer: Sendable {
     }
     if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
     ex.seconds = Date().timeIntervalSince(started)
-    // Keeps the cache-warming loads: a value no one could predict is stored.
-    ex.cacheWarmth = touched
     return ex
   }
 }

@@ -191,19 +191,6 @@ struct StateStore {
     }
   }
 
-  /// Loads the table slots where the states at `positions` would go, so the inserts that
-  /// follow in order find them in the cache: these loads are independent and overlap, the
-  /// inserts' are not. The result only keeps the loads from being optimized away.
-  func touch(_ words: [UInt64], positions: ArraySlice<Int32>) -> UInt64 {
-    let w = wordsPerState
-    var sum: UInt64 = 0
-    for k in positions {
-      let slot = StateStore.hash(words, from: Int(k) * w, count: w) & mask
-      sum &+= compact ? fingerprints[slot] : UInt64(index[slot])
-    }
-    return sum
-  }
-
   /// Hash compaction: forgets the words of states below `id` (expanded ones), once they are
   /// at least half the arena. Exact storage keeps every state.
   mutating func forget(below id: Int) {
