@@ -225,6 +225,10 @@ public struct Explorer: Sendable {
       for worker in workers {
         var cursor = 0
         var unresolvedCursor = 0
+        var violationCursor = 0
+        // Read once: each access through the worker would retain and release its buffers.
+        let infos = worker.info, targets = worker.targets, successorWords = worker.words
+        let actions = worker.actions, unresolved = worker.unresolved, violations = worker.violations
         for (k, sid) in worker.sources.enumerated() {
           if id == levelEnd {
             level += 1
@@ -235,16 +239,18 @@ public struct Explorer: Sendable {
             break merge
           }
           let source = UInt32(sid)
-          let info = worker.info[k]
+          let info = infos[k]
           if info.atomicityViolated, ex.firstViolation[0] == nil { ex.firstViolation[0] = source }
-          if let error = info.error {
+          if info.failed, let error = worker.error {
             ex.runtimeError = (error, source)
             ex.stopReason = .runtimeError
             break merge
           }
-          for p in info.violatedProperties where ex.firstViolation[p + 1] == nil {
-            ex.firstViolation[p + 1] = source
+          for v in violationCursor..<(violationCursor + Int(info.violations)) {
+            let p = Int(violations[v])
+            if ex.firstViolation[p + 1] == nil { ex.firstViolation[p + 1] = source }
           }
+          violationCursor += Int(info.violations)
           if options.keepEdges { ex.edgeStart.append(ex.edgeTargets.count) }
           // Workers already found the successors stored before this batch (and self-loops),
           // and whether one of those is a back edge; only the rest need the store, in this
@@ -252,17 +258,17 @@ public struct Explorer: Sendable {
           if info.knownBackEdge { ex.hasBackEdge = true }
           let visit = options.keepEdges ? Int(info.successors) : Int(info.unresolved)
           for u in 0..<visit {
-            let j = options.keepEdges ? u : Int(worker.unresolved[unresolvedCursor + u]) - cursor
-            var target = worker.targets[cursor + j]
+            let j = options.keepEdges ? u : Int(unresolved[unresolvedCursor + u]) - cursor
+            var target = targets[cursor + j]
             if target == ExpansionWorker.unknown {
-              for i in 0..<w { words[i] = worker.words[(cursor + j) * w + i] }
+              for i in 0..<w { words[i] = successorWords[(cursor + j) * w + i] }
               let (inserted, found) = ex.store.insert(words)
               if inserted { ex.parents.append(source) }
               target = found
             } else if target == ExpansionWorker.selfLoop {
               target = source
             }
-            let action = worker.actions[cursor + j]
+            let action = actions[cursor + j]
             if options.keepEdges {
               ex.edgeTargets.append(target)
               ex.edgeActions.append(action)
@@ -336,8 +342,10 @@ struct SourceInfo {
   var unresolved: Int32 = 0
   /// A protocol move to a state stored before the batch with a smaller id than the source.
   var knownBackEdge = false
-  var violatedProperties: [Int] = []
-  var error: ModelRuntimeError?
+  /// How many invariants the state violates (listed in the worker's `violations`).
+  var violations: Int32 = 0
+  /// A model error stopped the expansion here (the worker's `error`).
+  var failed = false
 }
 
 /// Expands a slice of stored states with its own successor generator, into buffers the merge
@@ -355,6 +363,10 @@ final class ExpansionWorker {
   private var pending: [Int32] = []
   /// After the lookups: the successors still unknown, by index, in order.
   var unresolved: [Int32] = []
+  /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
+  var violations: [Int32] = []
+  /// The model error that stopped the last expansion, if any.
+  var error: ModelRuntimeError?
   static let unknown = UInt32.max
   static let selfLoop = UInt32.max - 1
   private var slots: [Int]
@@ -382,6 +394,8 @@ final class ExpansionWorker {
     targets.removeAll(keepingCapacity: true)
     pending.removeAll(keepingCapacity: true)
     unresolved.removeAll(keepingCapacity: true)
+    violations.removeAll(keepingCapacity: true)
+    error = nil
   }
 
   /// Expands the stored states `ids`. The store is only read (the merge inserts), so workers
@@ -402,7 +416,10 @@ final class ExpansionWorker {
         // Every property is evaluated on every state, so a model error in one shows here.
         for (i, property) in system.properties.enumerated() {
           let holds = try generator.evaluateChecked(property: i, in: slots)
-          if property.kind == .invariant, !holds { facts.violatedProperties.append(i) }
+          if property.kind == .invariant, !holds {
+            violations.append(Int32(i))
+            facts.violations += 1
+          }
         }
         let start = actions.count
         try generator.moves(of: slots) { action, writes in
@@ -430,11 +447,12 @@ final class ExpansionWorker {
         facts.successors = Int32(actions.count - start)
       } catch {
         // The merge stops at this state, so its partial successors are never read.
-        facts.error = error
+        self.error = error
+        facts.failed = true
       }
-      facts.liveUndecided = hasLiveUndecided()
+      facts.liveUndecided = hasLiveUndecided(slots)
       info.append(facts)
-      if facts.error != nil { break }
+      if facts.failed { break }
     }
     words.withUnsafeBufferPointer { words in
       pending.withUnsafeBufferPointer { pending in
@@ -459,7 +477,7 @@ final class ExpansionWorker {
     }
   }
 
-  private func hasLiveUndecided() -> Bool {
+  private func hasLiveUndecided(_ slots: [Int]) -> Bool {
     for p in system.processes.indices {
       if !system.isCrashed(slots, process: p), generator.decisionCode(slots, process: p) == 0 { return true }
     }
