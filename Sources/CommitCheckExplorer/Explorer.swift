@@ -229,6 +229,7 @@ public struct Explorer: Sendable {
         // Read once: each access through the worker would retain and release its buffers.
         let infos = worker.info, targets = worker.targets, successorWords = worker.words
         let actions = worker.actions, unresolved = worker.unresolved, violations = worker.violations
+        let hints = worker.hints
         for (k, sid) in worker.sources.enumerated() {
           if id == levelEnd {
             level += 1
@@ -262,7 +263,8 @@ public struct Explorer: Sendable {
             var target = targets[cursor + j]
             if target == ExpansionWorker.unknown {
               for i in 0..<w { words[i] = successorWords[(cursor + j) * w + i] }
-              let (inserted, found) = ex.store.insert(words)
+              let hint = worker.generation == ex.store.generation ? hints[cursor + j] : nil
+              let (inserted, found) = ex.store.insert(words, hint: hint)
               if inserted { ex.parents.append(source) }
               target = found
             } else if target == ExpansionWorker.selfLoop {
@@ -363,6 +365,10 @@ final class ExpansionWorker {
   private var pending: [Int32] = []
   /// After the lookups: the successors still unknown, by index, in order.
   var unresolved: [Int32] = []
+  /// Per successor still unknown: where its lookup ended, a hint for the insert, valid while
+  /// the store's generation is `generation`.
+  var hints: [Int] = []
+  var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
   var violations: [Int32] = []
   /// The model error that stopped the last expansion, if any.
@@ -394,6 +400,7 @@ final class ExpansionWorker {
     targets.removeAll(keepingCapacity: true)
     pending.removeAll(keepingCapacity: true)
     unresolved.removeAll(keepingCapacity: true)
+    hints.removeAll(keepingCapacity: true)
     violations.removeAll(keepingCapacity: true)
     error = nil
   }
@@ -402,6 +409,7 @@ final class ExpansionWorker {
   /// share it; the lookups of successors already stored happen here, in parallel.
   func expand(_ ids: Range<Int>, store: StateStore) {
     clear()
+    generation = store.generation
     let arena = store.arena
     let layout = system.layout
     let w = layout.wordCount
@@ -439,6 +447,7 @@ final class ExpansionWorker {
           let loop = next == current
           if !loop { pending.append(Int32(targets.count)) }
           targets.append(loop ? ExpansionWorker.selfLoop : ExpansionWorker.unknown)
+          hints.append(0)
           if !action.kind.isFailure {
             facts.protocolMoves += 1
             if loop { facts.selfLoops += 1 }
@@ -457,7 +466,9 @@ final class ExpansionWorker {
     words.withUnsafeBufferPointer { words in
       pending.withUnsafeBufferPointer { pending in
         targets.withUnsafeMutableBufferPointer { targets in
-          store.findAll(words, positions: pending, missing: ExpansionWorker.unknown, into: targets)
+          hints.withUnsafeMutableBufferPointer { hints in
+            store.findAll(words, positions: pending, missing: ExpansionWorker.unknown, into: targets, ends: hints)
+          }
         }
       }
     }

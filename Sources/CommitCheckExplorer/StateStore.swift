@@ -20,6 +20,8 @@ struct StateStore {
   private var fingerprints: [UInt64] = []
   private var mask: Int
   private(set) var count = 0
+  /// Counts the table's growths: a slot found before one is meaningless after it.
+  private(set) var generation = 0
 
   init(wordsPerState: Int, compact: Bool = false, capacity: Int = 16) {
     self.wordsPerState = wordsPerState
@@ -78,9 +80,13 @@ struct StateStore {
   }
 
   /// Inserts a packed state; returns whether it was new and its id.
-  mutating func insert(_ words: [UInt64]) -> (inserted: Bool, id: UInt32) {
+  ///
+  /// `hint`, when given, is where a lookup of the same state (`findAll`) ended, at this
+  /// `generation`: the first empty slot of its probe sequence then. Every slot before it held
+  /// another state, and slots are never emptied, so probing resumes there.
+  mutating func insert(_ words: [UInt64], hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
     let fp = StateStore.fingerprint(words, count: wordsPerState)
-    var slot = Int(truncatingIfNeeded: fp) & mask
+    var slot = hint ?? Int(truncatingIfNeeded: fp) & mask
     while true {
       if compact {
         let entry = fingerprints[slot]
@@ -126,13 +132,14 @@ struct StateStore {
   }
 
   /// Looks up packed states at once: for each `k` in `positions`, the state at `words[k * w...]`,
-  /// writing its id, or `missing`, to `ids[k]`. Read-only like `find`.
+  /// writing its id, or `missing` and the empty slot where the search ended (an `insert` hint)
+  /// to `ids[k]` and `ends[k]`. Read-only like `find`.
   ///
   /// Lookups go in groups whose first probes are independent loads, so the processor overlaps
   /// their cache misses instead of waiting for each in turn: almost every lookup in a large
   /// run misses the cache twice (index, then arena).
   func findAll(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
-               into ids: UnsafeMutableBufferPointer<UInt32>) {
+               into ids: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>) {
     let count = positions.count
     let w = wordsPerState
     let group = 16
@@ -151,6 +158,7 @@ struct StateStore {
           slot = (slot + 1) & mask
         }
         ids[at] = result
+        ends[at] = slot
       }
       return
     }
@@ -184,6 +192,7 @@ struct StateStore {
               entry = index[slot]
             }
             ids[Int(positions[start + k])] = result
+            ends[Int(positions[start + k])] = slot
           }
           start += n
         }
@@ -207,6 +216,7 @@ struct StateStore {
   }
 
   private mutating func grow() {
+    generation += 1
     let size = index.count * 2
     var fresh = [UInt32](repeating: 0, count: size)
     let newMask = size - 1
