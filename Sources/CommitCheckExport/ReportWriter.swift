@@ -61,7 +61,7 @@ public enum ReportWriter {
     if violated > 0 {
       out += "\(violated) of \(r.properties.count) properties violated\n"
     } else if unknown > 0 {
-      out += "no violation found, \(unknown) of \(r.properties.count) properties unknown (incomplete)\n"
+      out += "no violation found, \(unknown) of \(r.properties.count) properties unknown" + (r.complete ? "\n" : " (incomplete)\n")
     } else {
       out += "all \(r.properties.count) properties hold\n"
     }

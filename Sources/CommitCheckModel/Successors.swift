@@ -52,8 +52,8 @@ public final class SuccessorGenerator {
   var scratchWrites: [Int] = []
   static let moveKeyBits = 16
   static let moveCacheLines = 1 << 12
-  /// The memo is flushed past this many stored writes (a few tens of megabytes).
-  static let moveWriteLimit = 1 << 22
+  /// The memo is flushed past this many stored writes (eight megabytes).
+  static let moveWriteLimit = 1 << 20
 
   public init(_ system: TransitionSystem) {
     self.system = system
