@@ -46,6 +46,18 @@ public struct StateLayout: Sendable {
 
   public var slotCount: Int { maxValues.count }
 
+  /// A memo key made of the values of `slots`, each in its bits: where each starts, and the
+  /// key's total width.
+  func keyLayout(_ slots: [Int]) -> (shifts: [Int], bits: Int) {
+    var shifts: [Int] = []
+    var bits = 0
+    for slot in slots {
+      shifts.append(bits)
+      bits += StateLayout.bitWidth(maxValues[slot])
+    }
+    return (shifts, bits)
+  }
+
   /// Total bits of state, before word alignment.
   public var bitCount: Int { maxValues.reduce(0) { $0 + StateLayout.bitWidth($1) } }
 

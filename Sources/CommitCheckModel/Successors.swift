@@ -64,12 +64,7 @@ public final class SuccessorGenerator {
     }
     var keyBits: [Int] = []
     memoShifts = system.program.propertyReads.map { reads in
-      var shifts: [Int] = []
-      var bits = 0
-      for slot in reads {
-        shifts.append(bits)
-        bits += StateLayout.bitWidth(system.layout.maxValues[slot])
-      }
+      let (shifts, bits) = system.layout.keyLayout(reads)
       keyBits.append(bits)
       return bits <= 62 && !reads.isEmpty ? shifts : []
     }
@@ -94,12 +89,7 @@ public final class SuccessorGenerator {
       slots.formUnion(system.program.roleReads[info.role])
       // Slots that are always 0 take no bits.
       let sorted = slots.sorted().filter { system.layout.maxValues[$0] > 0 }
-      var shifts: [Int] = []
-      var bits = 0
-      for slot in sorted {
-        shifts.append(bits)
-        bits += StateLayout.bitWidth(system.layout.maxValues[slot])
-      }
+      let (shifts, bits) = system.layout.keyLayout(sorted)
       let memoized = bits <= 62 && !sorted.isEmpty
       keySlots.append(memoized ? sorted : [])
       keyShifts.append(memoized ? shifts : [])
@@ -428,10 +418,7 @@ public final class SuccessorGenerator {
       do {
         try processMoves(p, state) { action in
           let from = moveWrites.count
-          for slot in env.undoSlots {
-            moveWrites.append(slot)
-            moveWrites.append(env.slots[slot])
-          }
+          appendWrites(to: &moveWrites)
           moveAction.append(action)
           moveWriteStart.append(Int32(moveWrites.count))
           emit(action, moveWrites[from..<moveWrites.count])
@@ -470,11 +457,17 @@ public final class SuccessorGenerator {
   /// The writes of the move the environment holds, as slot and value pairs.
   private func currentWrites() -> ArraySlice<Int> {
     scratchWrites.removeAll(keepingCapacity: true)
-    for slot in env.undoSlots {
-      scratchWrites.append(slot)
-      scratchWrites.append(env.slots[slot])
-    }
+    appendWrites(to: &scratchWrites)
     return scratchWrites[...]
+  }
+
+  /// Appends the slot and new value of each write in the undo log.
+  @inline(__always)
+  private func appendWrites(to out: inout [Int]) {
+    for slot in env.undoSlots {
+      out.append(slot)
+      out.append(env.slots[slot])
+    }
   }
 
   func bindPattern(_ t: TransitionCode, _ valuation: Int) -> Bool {
