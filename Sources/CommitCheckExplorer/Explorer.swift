@@ -413,6 +413,7 @@ final class ExpansionWorker {
     let arena = store.arena
     let layout = system.layout
     let w = layout.wordCount
+    let masks = layout.masks, shifts = layout.shifts
     for id in ids {
       sources.append(id)
       let at = (id - store.arenaBase) * w
@@ -431,6 +432,26 @@ final class ExpansionWorker {
         }
         let start = actions.count
         try generator.moves(of: slots) { action, writes in
+          if w == 1 && symmetry == nil {
+            // One word: patch it in a register.
+            var word = current[0]
+            for k in stride(from: 0, to: writes.count, by: 2) {
+              let slot = writes[k]
+              word = (word & ~(masks[slot] << shifts[slot]))
+                | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
+            }
+            words.append(word)
+            actions.append(action)
+            let loop = word == current[0]
+            if !loop { pending.append(Int32(targets.count)) }
+            targets.append(loop ? ExpansionWorker.selfLoop : ExpansionWorker.unknown)
+            hints.append(0)
+            if !action.kind.isFailure {
+              facts.protocolMoves += 1
+              if loop { facts.selfLoops += 1 }
+            }
+            return
+          }
           if let symmetry {
             for i in 0..<slots.count { canonical[i] = slots[i] }
             for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { canonical[writes[k]] = writes[k + 1] }

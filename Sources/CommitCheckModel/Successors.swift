@@ -384,12 +384,12 @@ public final class SuccessorGenerator {
   ///
   /// A process's moves are a function of the slots `processMoves` reads, so they are memoized
   /// on those slots' values: a process met again in the same situation costs one lookup.
-  public func moves(of state: [Int], _ emit: (Action, ArraySlice<Int>) -> Void) throws(ModelRuntimeError) {
+  public func moves(of state: [Int], _ emit: (Action, UnsafeBufferPointer<Int>) -> Void) throws(ModelRuntimeError) {
     reset(state, process: -1)
     for p in moveKeySlots.indices {
       let slots = moveKeySlots[p]
       guard !slots.isEmpty else {
-        try processMoves(p, state) { action in emit(action, currentWrites()) }
+        try processMoves(p, state) { action in emitCurrent(action, emit) }
         continue
       }
       let shifts = moveKeyShifts[p]
@@ -408,8 +408,11 @@ public final class SuccessorGenerator {
       }
       let entry = direct || moveCacheKeys[p][line] == UInt64(key) + 1 ? Int(moveTables[p][line]) : -1
       if entry >= 0 {
-        for m in Int(entryStart[entry])..<Int(entryEnd[entry]) {
-          emit(moveAction[m], moveWrites[Int(moveWriteStart[m])..<Int(moveWriteStart[m + 1])])
+        // Buffer pointers, not slices: a slice would retain the array for every move.
+        moveWrites.withUnsafeBufferPointer { writes in
+          for m in Int(entryStart[entry])..<Int(entryEnd[entry]) {
+            emit(moveAction[m], UnsafeBufferPointer(rebasing: writes[Int(moveWriteStart[m])..<Int(moveWriteStart[m + 1])]))
+          }
         }
         continue
       }
@@ -421,7 +424,7 @@ public final class SuccessorGenerator {
           appendWrites(to: &moveWrites)
           moveAction.append(action)
           moveWriteStart.append(Int32(moveWrites.count))
-          emit(action, moveWrites[from..<moveWrites.count])
+          moveWrites.withUnsafeBufferPointer { emit(action, UnsafeBufferPointer(rebasing: $0[from...])) }
         }
       } catch {
         // Nothing is memoized for a state whose moves meet a model error.
@@ -435,7 +438,7 @@ public final class SuccessorGenerator {
       entryStart.append(Int32(first))
       entryEnd.append(Int32(moveAction.count))
     }
-    try failures(of: state) { action, _ in emit(action, currentWrites()) }
+    try failures(of: state) { action, _ in emitCurrent(action, emit) }
   }
 
   /// Forgets every memoized move (the memo grew past its limit).
@@ -454,11 +457,11 @@ public final class SuccessorGenerator {
   /// How many processes have their moves memoized.
   public var memoizedProcesses: Int { moveKeySlots.filter { !$0.isEmpty }.count }
 
-  /// The writes of the move the environment holds, as slot and value pairs.
-  private func currentWrites() -> ArraySlice<Int> {
+  /// Emits the move the environment holds, with its writes as slot and value pairs.
+  private func emitCurrent(_ action: Action, _ emit: (Action, UnsafeBufferPointer<Int>) -> Void) {
     scratchWrites.removeAll(keepingCapacity: true)
     appendWrites(to: &scratchWrites)
-    return scratchWrites[...]
+    scratchWrites.withUnsafeBufferPointer { emit(action, $0) }
   }
 
   /// Appends the slot and new value of each write in the undo log.
