@@ -30,19 +30,28 @@ public final class SuccessorGenerator {
   static let memoBits = 22
   static let cacheBits = 16
 
-  /// The moves of a process memoized on the slots they read (`processMoves`): for processes
-  /// whose key takes at most 62 bits, the key's slots and their bit positions (empty: not
-  /// memoized), and a table of entry ids (-1: not yet known). Keys of at most `moveKeyBits`
-  /// bits index the table; longer ones go to a direct-mapped cache of `moveCacheLines` lines,
-  /// `moveCacheKeys` holding each line's key + 1. Entry `e` is moves
-  /// `entryStart[e]..<entryEnd[e]`; move `m` is `moveAction[m]` writing the slot and value
-  /// pairs `moveWrites[moveWriteStart[m]..<moveWriteStart[m + 1]]`. Past `moveWriteLimit`
-  /// writes the whole memo is flushed.
-  let moveKeySlots: [[Int]]
-  let moveKeyShifts: [[Int]]
+  /// The moves of a process memoized on the slots they read (`processMoves`), for processes
+  /// whose key takes at most 62 bits. Process `p`'s key is the values of
+  /// `moveKeySlots[moveKeyRange[p]]` at bit positions `moveKeyShifts[moveKeyRange[p]]` (an empty
+  /// range: not memoized). Its table of entry ids (-1: not yet known) starts at
+  /// `moveTableBase[p]` in `moveTable`: keys of at most `moveKeyBits` bits index it directly,
+  /// longer ones go to a direct-mapped cache of `moveCacheLines` lines whose keys + 1 are in
+  /// `moveCacheKeys` from `moveCacheBase[p]`. Flat arrays: nested ones would retain and release
+  /// on every access. Entry `e` is moves `entryStart[e]..<entryEnd[e]`; move `m` is
+  /// `moveAction[m]` writing the slot and value pairs
+  /// `moveWrites[moveWriteStart[m]..<moveWriteStart[m + 1]]`. Past `moveWriteLimit` writes the
+  /// whole memo is flushed.
+  let moveKeySlots: [Int]
+  let moveKeyShifts: [Int]
+  let moveKeyRange: [Range<Int>]
   let moveKeyWidth: [Int]
-  var moveTables: [[Int32]]
-  var moveCacheKeys: [[UInt64]]
+  let moveTableBase: [Int]
+  let moveCacheBase: [Int]
+  let moveTableSize: Int
+  let moveCacheSize: Int
+  /// Allocated on the first call of `moves`.
+  var moveTable: [Int32] = []
+  var moveCacheKeys: [UInt64] = []
   var entryStart: [Int32] = []
   var entryEnd: [Int32] = []
   var moveAction: [Action] = []
@@ -71,9 +80,8 @@ public final class SuccessorGenerator {
     memoKeyBits = keyBits
     memoTables = Array(repeating: [], count: memoShifts.count)
     memoCaches = memoTables.map { _ in [] }
-    var keySlots: [[Int]] = []
-    var keyShifts: [[Int]] = []
-    var keyWidth: [Int] = []
+    var keySlots: [Int] = [], keyShifts: [Int] = [], keyRange: [Range<Int>] = [], keyWidth: [Int] = []
+    var tableBase: [Int] = [], cacheBase: [Int] = [], tableSize = 0, cacheSize = 0
     for (p, info) in system.processes.enumerated() {
       let role = system.roles[info.role]
       let blockEnd = info.base + 2 + (role.vars.map { v in
@@ -91,15 +99,20 @@ public final class SuccessorGenerator {
       let sorted = slots.sorted().filter { system.layout.maxValues[$0] > 0 }
       let (shifts, bits) = system.layout.keyLayout(sorted)
       let memoized = bits <= 62 && !sorted.isEmpty
-      keySlots.append(memoized ? sorted : [])
-      keyShifts.append(memoized ? shifts : [])
+      let direct = bits <= SuccessorGenerator.moveKeyBits
+      keyRange.append(keySlots.count..<(keySlots.count + (memoized ? sorted.count : 0)))
+      if memoized {
+        keySlots += sorted
+        keyShifts += shifts
+      }
       keyWidth.append(bits)
+      tableBase.append(tableSize)
+      cacheBase.append(cacheSize)
+      if memoized { tableSize += direct ? 1 << bits : SuccessorGenerator.moveCacheLines }
+      if memoized && !direct { cacheSize += SuccessorGenerator.moveCacheLines }
     }
-    moveKeySlots = keySlots
-    moveKeyShifts = keyShifts
-    moveKeyWidth = keyWidth
-    moveTables = Array(repeating: [], count: keySlots.count)
-    moveCacheKeys = moveTables.map { _ in [] }
+    (moveKeySlots, moveKeyShifts, moveKeyRange, moveKeyWidth) = (keySlots, keyShifts, keyRange, keyWidth)
+    (moveTableBase, moveCacheBase, moveTableSize, moveCacheSize) = (tableBase, cacheBase, tableSize, cacheSize)
   }
 
   /// The initial states: the declared initial values, then each process's `start` block.
@@ -386,27 +399,32 @@ public final class SuccessorGenerator {
   /// on those slots' values: a process met again in the same situation costs one lookup.
   public func moves(of state: [Int], _ emit: (Action, UnsafeBufferPointer<Int>) -> Void) throws(ModelRuntimeError) {
     reset(state, process: -1)
-    for p in moveKeySlots.indices {
-      let slots = moveKeySlots[p]
-      guard !slots.isEmpty else {
+    if moveTable.isEmpty && moveTableSize > 0 {
+      moveTable = Array(repeating: -1, count: moveTableSize)
+      moveCacheKeys = Array(repeating: 0, count: moveCacheSize)
+    }
+    // Read once per state: each read through `self` would retain and release.
+    let keyRanges = moveKeyRange, keySlots = moveKeySlots, keyShifts = moveKeyShifts
+    let keyWidths = moveKeyWidth, tableBases = moveTableBase, cacheBases = moveCacheBase
+    for p in keyRanges.indices {
+      let range = keyRanges[p]
+      guard !range.isEmpty else {
         try processMoves(p, state) { action in emitCurrent(action, emit) }
         continue
       }
-      let shifts = moveKeyShifts[p]
       var key = 0
-      for k in 0..<slots.count { key |= state[slots[k]] << shifts[k] }
-      let direct = moveKeyWidth[p] <= SuccessorGenerator.moveKeyBits
-      if moveTables[p].isEmpty {
-        moveTables[p] = Array(repeating: -1, count: direct ? 1 << moveKeyWidth[p] : SuccessorGenerator.moveCacheLines)
-        if !direct { moveCacheKeys[p] = Array(repeating: 0, count: SuccessorGenerator.moveCacheLines) }
-      }
-      var line = key
+      for k in range { key |= state[keySlots[k]] << keyShifts[k] }
+      let direct = keyWidths[p] <= SuccessorGenerator.moveKeyBits
+      var line = tableBases[p] + key
+      var keyLine = 0
       if !direct {
         var h = UInt64(key) &* 0x9E37_79B9_7F4A_7C15
         h ^= h >> 29
-        line = Int(truncatingIfNeeded: h >> 20) & (SuccessorGenerator.moveCacheLines - 1)
+        let offset = Int(truncatingIfNeeded: h >> 20) & (SuccessorGenerator.moveCacheLines - 1)
+        line = tableBases[p] + offset
+        keyLine = cacheBases[p] + offset
       }
-      let entry = direct || moveCacheKeys[p][line] == UInt64(key) + 1 ? Int(moveTables[p][line]) : -1
+      let entry = direct || moveCacheKeys[keyLine] == UInt64(key) + 1 ? Int(moveTable[line]) : -1
       if entry >= 0 {
         // Buffer pointers, not slices: a slice would retain the array for every move.
         moveWrites.withUnsafeBufferPointer { writes in
@@ -433,8 +451,8 @@ public final class SuccessorGenerator {
         moveWrites.removeSubrange(writesMark...)
         throw error
       }
-      moveTables[p][line] = Int32(entryStart.count)
-      if !direct { moveCacheKeys[p][line] = UInt64(key) + 1 }
+      moveTable[line] = Int32(entryStart.count)
+      if !direct { moveCacheKeys[keyLine] = UInt64(key) + 1 }
       entryStart.append(Int32(first))
       entryEnd.append(Int32(moveAction.count))
     }
@@ -443,9 +461,7 @@ public final class SuccessorGenerator {
 
   /// Forgets every memoized move (the memo grew past its limit).
   private func flushMoveMemo() {
-    for p in moveTables.indices where !moveTables[p].isEmpty {
-      for i in moveTables[p].indices { moveTables[p][i] = -1 }
-    }
+    for i in moveTable.indices { moveTable[i] = -1 }
     entryStart.removeAll(keepingCapacity: true)
     entryEnd.removeAll(keepingCapacity: true)
     moveAction.removeAll(keepingCapacity: true)
@@ -455,7 +471,7 @@ public final class SuccessorGenerator {
   }
 
   /// How many processes have their moves memoized.
-  public var memoizedProcesses: Int { moveKeySlots.filter { !$0.isEmpty }.count }
+  public var memoizedProcesses: Int { moveKeyRange.filter { !$0.isEmpty }.count }
 
   /// Emits the move the environment holds, with its writes as slot and value pairs.
   private func emitCurrent(_ action: Action, _ emit: (Action, UnsafeBufferPointer<Int>) -> Void) {
