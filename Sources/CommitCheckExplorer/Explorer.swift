@@ -178,6 +178,7 @@ public struct Explorer: Sendable {
     var ex = Exploration(system: system,
                          store: StateStore(wordsPerState: system.layout.wordCount, compact: options.compactHash))
     ex.symmetry = options.symmetry
+    ex.store.growThreads = threads
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
     let maxStates = min(options.maxStates, Explorer.stateIDLimit)

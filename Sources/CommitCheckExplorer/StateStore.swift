@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Stores each distinct global state once, as packed words in one arena.
 ///
 /// Ids follow discovery order, so the BFS queue is implicit and parent links give shortest
@@ -22,6 +24,8 @@ struct StateStore {
   private(set) var count = 0
   /// Counts the table's growths: a slot found before one is meaningless after it.
   private(set) var generation = 0
+  /// Threads that rebuild the index when it grows (exact storage).
+  var growThreads = 1
 
   init(wordsPerState: Int, compact: Bool = false, capacity: Int = 16) {
     self.wordsPerState = wordsPerState
@@ -229,6 +233,8 @@ struct StateStore {
         fresh[s] = index[slot]
       }
       fingerprints = freshPrints
+    } else if growThreads > 1 && count >= 1 << 12 {
+      rehash(into: &fresh, parts: growThreads)
     } else {
       for id in 0..<count {
         var slot = StateStore.hash(arena, from: id * wordsPerState, count: wordsPerState) & newMask
@@ -239,4 +245,44 @@ struct StateStore {
     index = fresh
     mask = newMask
   }
+
+  /// Fills a new, empty index with every id, `parts` threads at once: thread `t` owns the
+  /// slots of part `t` and places, in id order, the ids whose home slot is there. An id whose
+  /// probe would run past its part is set aside and placed afterwards, probing on (with
+  /// wrap-around) as usual; every slot it passes is occupied, as linear probing requires.
+  private func rehash(into fresh: inout [UInt32], parts: Int) {
+    let size = fresh.count, newMask = size - 1, w = wordsPerState, n = count
+    let spilled = (0..<parts).map { _ in SpillList() }
+    fresh.withUnsafeMutableBufferPointer { table in
+      arena.withUnsafeBufferPointer { arena in
+        let shared = UncheckedBox((table, arena))
+        DispatchQueue.concurrentPerform(iterations: parts) { t in
+          let (table, arena) = shared.value
+          let lo = size / parts * t, hi = t == parts - 1 ? size : size / parts * (t + 1)
+          for id in 0..<n {
+            var slot = StateStore.hash(arena, from: id * w, count: w) & newMask
+            guard slot >= lo && slot < hi else { continue }
+            while slot < hi && table[slot] != 0 { slot += 1 }
+            if slot == hi {
+              spilled[t].ids.append(id)
+            } else {
+              table[slot] = UInt32(id + 1)
+            }
+          }
+        }
+      }
+    }
+    for list in spilled {
+      for id in list.ids {
+        var slot = StateStore.hash(arena, from: id * w, count: w) & newMask
+        while fresh[slot] != 0 { slot = (slot + 1) & newMask }
+        fresh[slot] = UInt32(id + 1)
+      }
+    }
+  }
+}
+
+/// Ids one rehashing thread set aside; each thread writes only its own list.
+private final class SpillList: @unchecked Sendable {
+  var ids: [Int] = []
 }

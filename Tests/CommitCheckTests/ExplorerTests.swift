@@ -278,6 +278,28 @@ struct ExplorerTests {
 
 /// Parallel exploration must not change anything a user can see.
 struct ThreadEquivalenceTests {
+  @Test("The index rebuilt by several threads finds every state, with the same parents")
+  func parallelRehash() throws {
+    // Past 4,096 states two or three threads rebuild the index when it grows
+    // (StateStore.rehash); this model has enough states for that to happen three times.
+    var options = CompileOptions()
+    options.parameters["N"] = 5
+    options.crash["Coordinator"] = 1
+    let model = try loadModel(path: modelPath("two-phase-commit"), options: options)
+    var parents: [[UInt32]] = []
+    for threads in [1, 2, 3] {
+      var explorer = ExplorerOptions()
+      explorer.threads = threads
+      explorer.keepEdges = false
+      let ex = Explorer().explore(model.system, options: explorer)
+      #expect(ex.stateCount > 4 * 4_096)
+      let lost = (0..<UInt32(ex.stateCount)).filter { ex.id(of: ex.state($0)) != $0 }
+      #expect(lost.isEmpty, "\(threads) threads: \(lost.count) states not found again")
+      parents.append(ex.parents)
+    }
+    #expect(parents[1] == parents[0] && parents[2] == parents[0])
+  }
+
   @Test("Two and three threads give the same counts, verdicts, traces and JSON as one",
         arguments: [("two-phase-commit", "crash"), ("three-phase-commit-timeouts", "partition"),
                     ("two-phase-tla", "none"), ("seed-naive-three-phase-commit", "none")])
