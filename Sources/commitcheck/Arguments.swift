@@ -67,6 +67,33 @@ struct ArgumentCursor {
     }
     return (parts[0], v)
   }
+
+  /// The value of an option that names one of `choices` (`--format text`).
+  mutating func choice<T>(_ choices: KeyValuePairs<String, T>) throws(UsageError) -> T {
+    let option = current
+    let text = try value()
+    if let match = choices.first(where: { $0.key == text }) { return match.value }
+    let names = choices.map { "'\($0.key)'" }
+    let listed = names.dropLast().joined(separator: ", ") + " or " + names.last!
+    throw UsageError(message: "\(option) must be \(listed), found '\(text)'")
+  }
+}
+
+/// Reads a command's arguments: `-h`/`--help` prints `help` and exits, `own` takes the
+/// command's own options (false when the name is not one of them), and the rest are model
+/// options. A model file is required.
+func parseArguments(_ args: ArraySlice<String>, command: String, help: String, model: inout ModelOptions,
+                    own: (String, inout ArgumentCursor) throws(UsageError) -> Bool) throws(UsageError) {
+  var cursor = ArgumentCursor(args)
+  while let name = cursor.next() {
+    if name == "-h" || name == "--help" {
+      print(help, terminator: "")
+      exit(0)
+    }
+    if try own(name, &cursor) { continue }
+    guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+  }
+  if model.model == nil { throw UsageError(message: "\(command) needs a model file") }
 }
 
 /// The options every command that explores a model shares: the model file, parameters,

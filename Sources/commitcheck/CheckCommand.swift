@@ -24,25 +24,18 @@ struct CheckCommand {
   var timing = false
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
-    var cursor = ArgumentCursor(args)
-    while let name = cursor.next() {
+    var model = ModelOptions()
+    try parseArguments(args, command: "check", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "-h", "--help":
-        print(Self.help, terminator: "")
-        exit(0)
-      case "--format":
-        switch try cursor.value() {
-        case "text": json = false
-        case "json": json = true
-        case let other: throw UsageError(message: "--format must be 'text' or 'json', found '\(other)'")
-        }
+      case "--format": json = try cursor.choice(["text": false, "json": true])
       case "--timing": timing = true
-      default:
-        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      default: return false
       }
+      return true
     }
-    if model.model == nil { throw UsageError(message: "check needs a model file") }
+    self.model = model
   }
+
 
   func run() -> Int32 {
     guard let loaded = model.load() else { return 2 }

@@ -31,12 +31,9 @@ struct GraphCommand {
   var output: String?
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
-    var cursor = ArgumentCursor(args)
-    while let name = cursor.next() {
+    var model = ModelOptions()
+    try parseArguments(args, command: "graph", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "-h", "--help":
-        print(Self.help, terminator: "")
-        exit(0)
       case "--collapse":
         try cursor.noValue()
         collapse = true
@@ -45,13 +42,14 @@ struct GraphCommand {
         maxNodes = try cursor.count()
         guard maxNodes > 0 else { throw UsageError(message: "--max-nodes must be at least 1") }
       case "--output": output = try cursor.value()
-      default:
-        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      default: return false
       }
+      return true
     }
-    if model.model == nil { throw UsageError(message: "graph needs a model file") }
+    self.model = model
     try model.rejectCompactHash("graph")
   }
+
 
   func run() -> Int32 {
     guard let loaded = model.load() else { return 2 }

@@ -27,23 +27,21 @@ struct MachinesCommand {
   var output: String?
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
-    var cursor = ArgumentCursor(args)
-    while let name = cursor.next() {
+    var model = ModelOptions()
+    try parseArguments(args, command: "machines", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "-h", "--help":
-        print(Self.help, terminator: "")
-        exit(0)
       case "--explore":
         try cursor.noValue()
         explore = true
       case "--output": output = try cursor.value()
-      default:
-        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      default: return false
       }
+      return true
     }
-    if model.model == nil { throw UsageError(message: "machines needs a model file") }
+    self.model = model
     try model.rejectCompactHash("machines")
   }
+
 
   func run() -> Int32 {
     guard let loaded = model.load(), let path = model.model else { return 2 }

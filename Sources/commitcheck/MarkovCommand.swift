@@ -43,12 +43,9 @@ struct MarkovCommand {
   var drnPath: String?
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
-    var cursor = ArgumentCursor(args)
-    while let name = cursor.next() {
+    var model = ModelOptions()
+    try parseArguments(args, command: "markov", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "-h", "--help":
-        print(Self.help, terminator: "")
-        exit(0)
       case "--rate":
         let text = try cursor.value()
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
@@ -65,25 +62,20 @@ struct MarkovCommand {
         let t = try Self.number(&cursor, positive: true)
         guard t < 1 else { throw UsageError(message: "--tolerance must be below 1, found '\(t)'") }
         markov.tolerance = t
-      case "--format":
-        switch try cursor.value() {
-        case "text": format = .text
-        case "json": format = .json
-        case "csv": format = .csv
-        case let other: throw UsageError(message: "--format must be 'text', 'json' or 'csv', found '\(other)'")
-        }
+      case "--format": format = try cursor.choice(["text": .text, "json": .json, "csv": .csv])
       case "--export-prism": prismPrefix = try cursor.value()
       case "--export-drn": drnPath = try cursor.value()
       case "--timing":
         try cursor.noValue()
         timing = true
-      default:
-        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      default: return false
       }
+      return true
     }
-    if model.model == nil { throw UsageError(message: "markov needs a model file") }
+    self.model = model
     try model.rejectCompactHash("markov")
   }
+
 
   /// A finite number after the current option: positive, or at least zero.
   static func number(_ cursor: inout ArgumentCursor, positive: Bool) throws(UsageError) -> Double {

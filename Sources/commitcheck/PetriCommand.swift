@@ -41,31 +41,24 @@ struct PetriCommand {
   var limits = InvariantLimits()
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
-    var cursor = ArgumentCursor(args)
-    while let name = cursor.next() {
+    var model = ModelOptions()
+    try parseArguments(args, command: "petri", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "-h", "--help":
-        print(Self.help, terminator: "")
-        exit(0)
-      case "--format":
-        switch try cursor.value() {
-        case "text": json = false
-        case "json": json = true
-        case let other: throw UsageError(message: "--format must be 'text' or 'json', found '\(other)'")
-        }
+      case "--format": json = try cursor.choice(["text": false, "json": true])
       case "--pnml": pnmlPath = try cursor.value()
       case "--dot": dotPath = try cursor.value()
       case "--max-invariant-rows": limits.rows = try cursor.count()
-      default:
-        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      default: return false
       }
+      return true
     }
-    if model.model == nil { throw UsageError(message: "petri needs a model file") }
+    self.model = model
     try model.rejectCompactHash("petri")
     if model.symmetry {
       throw UsageError(message: "--symmetry does not apply to petri: the net's reachability graph is the unreduced state graph")
     }
   }
+
 
   func run() -> Int32 {
     guard let loaded = model.load(), let path = model.model else { return 2 }

@@ -30,30 +30,23 @@ struct TraceCommand {
   var output: String?
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
-    var cursor = ArgumentCursor(args)
-    while let name = cursor.next() {
+    var model = ModelOptions()
+    try parseArguments(args, command: "trace", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "-h", "--help":
-        print(Self.help, terminator: "")
-        exit(0)
       case "--property": property = try cursor.value()
-      case "--format":
-        switch try cursor.value() {
-        case "text": dot = false
-        case "dot": dot = true
-        case let other: throw UsageError(message: "--format must be 'text' or 'dot', found '\(other)'")
-        }
+      case "--format": dot = try cursor.choice(["text": false, "dot": true])
       case "--width":
         width = try cursor.count()
         guard width >= 40 else { throw UsageError(message: "--width must be at least 40") }
       case "--output": output = try cursor.value()
-      default:
-        guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+      default: return false
       }
+      return true
     }
-    if model.model == nil { throw UsageError(message: "trace needs a model file") }
+    self.model = model
     if property == nil { throw UsageError(message: "trace needs --property NAME") }
   }
+
 
   func run() -> Int32 {
     guard let loaded = model.load(), let property else { return 2 }
