@@ -433,6 +433,7 @@ final class ExpansionWorker {
         }
         let start = actions.count
         try generator.moves(of: slots) { action, writes in
+          let loop: Bool
           if w == 1 && symmetry == nil {
             // One word: patch it in a register.
             var word = current[0]
@@ -442,31 +443,23 @@ final class ExpansionWorker {
                 | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
             }
             words.append(word)
-            actions.append(action)
-            let loop = word == current[0]
-            if !loop { pending.append(Int32(targets.count)) }
-            targets.append(loop ? ExpansionWorker.selfLoop : ExpansionWorker.unknown)
-            hints.append(0)
-            if !action.kind.isFailure {
-              facts.protocolMoves += 1
-              if loop { facts.selfLoops += 1 }
-            }
-            return
-          }
-          if let symmetry {
-            for i in 0..<slots.count { canonical[i] = slots[i] }
-            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { canonical[writes[k]] = writes[k + 1] }
-            symmetry.canonicalize(&canonical)
-            layout.pack(canonical, into: &next)
+            loop = word == current[0]
           } else {
-            for i in 0..<w { next[i] = current[i] }
-            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
-              layout.patch(&next, slot: writes[k], value: writes[k + 1])
+            if let symmetry {
+              for i in 0..<slots.count { canonical[i] = slots[i] }
+              for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { canonical[writes[k]] = writes[k + 1] }
+              symmetry.canonicalize(&canonical)
+              layout.pack(canonical, into: &next)
+            } else {
+              for i in 0..<w { next[i] = current[i] }
+              for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
+                layout.patch(&next, slot: writes[k], value: writes[k + 1])
+              }
             }
+            words.append(contentsOf: next)
+            loop = next == current
           }
-          words.append(contentsOf: next)
           actions.append(action)
-          let loop = next == current
           if !loop { pending.append(Int32(targets.count)) }
           targets.append(loop ? ExpansionWorker.selfLoop : ExpansionWorker.unknown)
           hints.append(0)

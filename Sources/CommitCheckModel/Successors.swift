@@ -263,10 +263,10 @@ public final class SuccessorGenerator {
       switch stmt {
       case .simple(let f):
         f(env)
-        if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
+        try checkError(process: p, transition: t)
       case .ifElse(let c, let a, let b):
         let taken = c(env) != 0
-        if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
+        try checkError(process: p, transition: t)
         try runStraight(taken ? a : b, process: p, transition: t)
       case .choose:
         preconditionFailure("a straight body has no choose")
@@ -283,10 +283,10 @@ public final class SuccessorGenerator {
       switch stmt {
       case .simple(let f):
         f(env)
-        if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
+        try checkError(process: p, transition: t)
       case .ifElse(let c, let a, let b):
         let taken = c(env) != 0
-        if let message = env.error { throw ModelRuntimeError(message: message, process: p, transition: t) }
+        try checkError(process: p, transition: t)
         stack.append(taken ? a[...] : b[...])
       case .choose(let branches):
         let mark = env.undoSlots.count
