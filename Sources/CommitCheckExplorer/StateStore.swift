@@ -90,19 +90,8 @@ struct StateStore {
   /// another state, and slots are never emptied, so probing resumes there.
   mutating func insert(_ words: [UInt64], hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
     let fp = StateStore.fingerprint(words, count: wordsPerState)
-    var slot = hint ?? Int(truncatingIfNeeded: fp) & mask
-    while true {
-      if compact {
-        let entry = fingerprints[slot]
-        if entry == 0 { break }
-        if entry == fp { return (false, index[slot]) }
-      } else {
-        let entry = index[slot]
-        if entry == 0 { break }
-        if equals(Int(entry - 1), words) { return (false, entry - 1) }
-      }
-      slot = (slot + 1) & mask
-    }
+    let (slot, found) = probe(words, fp, from: hint ?? Int(truncatingIfNeeded: fp) & mask)
+    if let found { return (false, found) }
     let id = UInt32(count)
     if compact {
       fingerprints[slot] = fp
@@ -120,16 +109,23 @@ struct StateStore {
   /// while nothing inserts.
   func find(_ words: [UInt64]) -> UInt32? {
     let fp = StateStore.fingerprint(words, count: wordsPerState)
-    var slot = Int(truncatingIfNeeded: fp) & mask
+    return probe(words, fp, from: Int(truncatingIfNeeded: fp) & mask).id
+  }
+
+  /// Probes from `start` for the state `words` (fingerprint `fp`): the slot holding it and its
+  /// id, or the first empty slot.
+  @inline(__always)
+  private func probe(_ words: [UInt64], _ fp: UInt64, from start: Int) -> (slot: Int, id: UInt32?) {
+    var slot = start
     while true {
       if compact {
         let entry = fingerprints[slot]
-        if entry == 0 { return nil }
-        if entry == fp { return index[slot] }
+        if entry == 0 { return (slot, nil) }
+        if entry == fp { return (slot, index[slot]) }
       } else {
         let entry = index[slot]
-        if entry == 0 { return nil }
-        if equals(Int(entry - 1), words) { return entry - 1 }
+        if entry == 0 { return (slot, nil) }
+        if equals(Int(entry - 1), words) { return (slot, entry - 1) }
       }
       slot = (slot + 1) & mask
     }

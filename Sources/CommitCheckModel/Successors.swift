@@ -232,9 +232,6 @@ public final class SuccessorGenerator {
     env.error = nil
   }
 
-  /// The slots the last emitted move wrote (possibly repeated); their new values are in the
-  /// emitted state. Lets a caller patch a packed copy of the predecessor instead of repacking.
-  public var changedSlots: [Int] { env.undoSlots }
 
   /// Runs statements to completion, forking at each `choose`; calls `done` once per outcome.
   func execute(_ body: [CStmt], process p: Int, transition t: Int, _ done: () -> Void)
