@@ -17,7 +17,9 @@ let package = Package(
   targets: [
     .target(name: "CommitCheckLanguage"),
     .target(name: "CommitCheckModel", dependencies: ["CommitCheckLanguage"], swiftSettings: hotPath),
-    .target(name: "CommitCheckExplorer", dependencies: ["CommitCheckModel"], swiftSettings: hotPath),
+    // One C header: the processor's prefetch hint for the state store, which Swift lacks.
+    .target(name: "CommitCheckPrefetch"),
+    .target(name: "CommitCheckExplorer", dependencies: ["CommitCheckModel", "CommitCheckPrefetch"], swiftSettings: hotPath),
     .target(name: "CommitCheckMarkov", dependencies: ["CommitCheckExplorer"]),
     .target(name: "CommitCheckPetri", dependencies: ["CommitCheckExplorer"]),
     .target(

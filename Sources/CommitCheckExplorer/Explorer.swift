@@ -109,7 +109,7 @@ public struct Exploration: @unchecked Sendable {
   public func state(_ id: UInt32) -> [Int] {
     var slots = Array(repeating: 0, count: system.layout.slotCount)
     guard let words = store.words(of: Int(id)) else { return replayedState(id) }
-    system.layout.unpack(Array(words), into: &slots)
+    system.layout.unpack(words, into: &slots)
     return slots
   }
 
@@ -179,6 +179,7 @@ public struct Explorer: Sendable {
                          store: StateStore(wordsPerState: system.layout.wordCount, compact: options.compactHash))
     ex.symmetry = options.symmetry
     ex.store.growThreads = threads
+    ex.store.arenaLimit = options.maxMemory / 8
     ex.firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
     let maxStates = min(options.maxStates, Explorer.stateIDLimit)
@@ -263,6 +264,11 @@ public struct Explorer: Sendable {
             let j = options.keepEdges ? u : Int(unresolved[unresolvedCursor + u]) - cursor
             var target = targets[cursor + j]
             if target == ExpansionWorker.unknown {
+              // The slots the coming inserts will probe first are likely out of the cache.
+              let ahead = unresolvedCursor + u + 8
+              if !options.keepEdges, ahead < unresolved.count, worker.generation == ex.store.generation {
+                ex.store.prefetch(slot: hints[Int(unresolved[ahead])])
+              }
               for i in 0..<w { words[i] = successorWords[(cursor + j) * w + i] }
               let hint = worker.generation == ex.store.generation ? hints[cursor + j] : nil
               let (inserted, found) = ex.store.insert(words, hint: hint)
@@ -362,8 +368,9 @@ final class ExpansionWorker {
   var actions: [Action] = []
   /// Per successor: its id when stored before the batch, `selfLoop`, or `unknown`.
   var targets: [UInt32] = []
-  /// The successors to look up in the store (all but self-loops).
+  /// The successors to look up in the store (all but self-loops), and the self-loops.
   private var pending: [Int32] = []
+  private var selfLoops: [Int32] = []
   /// After the lookups: the successors still unknown, by index, in order.
   var unresolved: [Int32] = []
   /// Per successor still unknown: where its lookup ended, a hint for the insert, valid while
@@ -400,6 +407,7 @@ final class ExpansionWorker {
     actions.removeAll(keepingCapacity: true)
     targets.removeAll(keepingCapacity: true)
     pending.removeAll(keepingCapacity: true)
+    selfLoops.removeAll(keepingCapacity: true)
     unresolved.removeAll(keepingCapacity: true)
     hints.removeAll(keepingCapacity: true)
     violations.removeAll(keepingCapacity: true)
@@ -411,14 +419,14 @@ final class ExpansionWorker {
   func expand(_ ids: Range<Int>, store: StateStore) {
     clear()
     generation = store.generation
-    let arena = store.arena
+    let arena = store.arenaWords
     let layout = system.layout
     let w = layout.wordCount
     let masks = layout.masks, shifts = layout.shifts
     for id in ids {
       sources.append(id)
       let at = (id - store.arenaBase) * w
-      layout.unpack(arena, at: at, into: &slots)
+      layout.unpack(arena + at, into: &slots)
       for i in 0..<w { current[i] = arena[at + i] }
       var facts = SourceInfo()
       facts.atomicityViolated = !generator.isAtomic(slots)
@@ -459,10 +467,8 @@ final class ExpansionWorker {
             words.append(contentsOf: next)
             loop = next == current
           }
+          if loop { selfLoops.append(Int32(actions.count)) } else { pending.append(Int32(actions.count)) }
           actions.append(action)
-          if !loop { pending.append(Int32(targets.count)) }
-          targets.append(loop ? ExpansionWorker.selfLoop : ExpansionWorker.unknown)
-          hints.append(0)
           if !action.kind.isFailure {
             facts.protocolMoves += 1
             if loop { facts.selfLoops += 1 }
@@ -478,6 +484,10 @@ final class ExpansionWorker {
       info.append(facts)
       if facts.failed { break }
     }
+    // Filled in bulk rather than per successor: the lookups write the rest.
+    targets.append(contentsOf: repeatElement(ExpansionWorker.unknown, count: actions.count))
+    for j in selfLoops { targets[Int(j)] = ExpansionWorker.selfLoop }
+    hints.append(contentsOf: repeatElement(0, count: actions.count))
     words.withUnsafeBufferPointer { words in
       pending.withUnsafeBufferPointer { pending in
         targets.withUnsafeMutableBufferPointer { targets in

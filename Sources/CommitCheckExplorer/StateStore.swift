@@ -1,3 +1,4 @@
+import CommitCheckPrefetch
 import Dispatch
 
 /// Stores each distinct global state once, as packed words in one arena.
@@ -12,38 +13,50 @@ import Dispatch
 struct StateStore {
   let wordsPerState: Int
   let compact: Bool
-  /// Packed states by id, from id `arenaBase` on (always 0 unless `compact`).
-  private(set) var arena: [UInt64] = []
+  /// Packed states by id, from id `arenaBase` on (always 0 unless `compact`); the first
+  /// `arenaCount` words are used. Append-only while exploring, so a copy of the store made
+  /// earlier still reads its own states.
+  private var arena: PageBuffer<UInt64>
+  private var arenaCount = 0
   private(set) var arenaBase = 0
   // Invariant: the table's size is a power of two, at most half full, so every probe ends.
   // Exact: a slot holds `id + 1`; 0 means empty. Compact: a slot holds a fingerprint (never 0)
   // in `fingerprints` and its id in `index`.
-  private var index: [UInt32]
-  private var fingerprints: [UInt64] = []
+  private var index: PageBuffer<UInt32>
+  private var fingerprints: PageBuffer<UInt64>?
   private var mask: Int
   private(set) var count = 0
   /// Counts the table's growths: a slot found before one is meaningless after it.
   private(set) var generation = 0
   /// Threads that rebuild the index when it grows (exact storage).
   var growThreads = 1
+  /// Words the arena may need at most (the explorer's memory limit): past `arenaInPlace`
+  /// words, the arena moves once into a mapping of this size and then grows in place, instead
+  /// of holding an old and a new copy at each doubling.
+  var arenaLimit = 0
+  static let arenaInPlace = 1 << 23
 
   init(wordsPerState: Int, compact: Bool = false, capacity: Int = 16) {
     self.wordsPerState = wordsPerState
     self.compact = compact
     var size = 16
     while size < capacity * 2 { size <<= 1 }
-    index = Array(repeating: 0, count: size)
-    if compact { fingerprints = Array(repeating: 0, count: size) }
+    index = PageBuffer(capacity: size)
+    if compact { fingerprints = PageBuffer(capacity: size) }
     mask = size - 1
-    arena.reserveCapacity(capacity * wordsPerState)
+    arena = PageBuffer(capacity: capacity * wordsPerState)
   }
 
-  /// Bytes the stored states and the table take (from counts, not allocator capacities, so the
-  /// figure is the same on every run).
-  var bytes: Int { arena.count * 8 + index.count * 4 + fingerprints.count * 8 }
+  /// Bytes the stored states and the table take (from counts, not capacities, so the figure is
+  /// the same on every run).
+  var bytes: Int { arenaCount * 8 + tableSize * (compact ? 12 : 4) }
 
   /// Slots in the table.
-  var tableSize: Int { index.count }
+  var tableSize: Int { mask + 1 }
+
+  /// The words of the states from id `arenaBase` on, read-only: valid while the store is
+  /// neither changed nor released (workers read it while nothing inserts).
+  var arenaWords: UnsafePointer<UInt64> { UnsafePointer(arena.base) }
 
   /// An upper bound on the probability that hash compaction missed a state: a state is missed
   /// only when its fingerprint equals an earlier state's, and among n uniformly distributed
@@ -78,8 +91,8 @@ struct StateStore {
 
   @inline(__always)
   private func equals(_ id: Int, _ words: [UInt64]) -> Bool {
-    let base = (id - arenaBase) * wordsPerState
-    for i in 0..<wordsPerState where arena[base + i] != words[i] { return false }
+    let at = arena.base + (id - arenaBase) * wordsPerState
+    for i in 0..<wordsPerState where at[i] != words[i] { return false }
     return true
   }
 
@@ -89,20 +102,38 @@ struct StateStore {
   /// `generation`: the first empty slot of its probe sequence then. Every slot before it held
   /// another state, and slots are never emptied, so probing resumes there.
   mutating func insert(_ words: [UInt64], hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
-    let fp = StateStore.fingerprint(words, count: wordsPerState)
+    // Exact storage needs the fingerprint only to find where to start.
+    let fp = compact || hint == nil ? StateStore.fingerprint(words, count: wordsPerState) : 0
     let (slot, found) = probe(words, fp, from: hint ?? Int(truncatingIfNeeded: fp) & mask)
     if let found { return (false, found) }
+    // The table is written in place: a copy of this store (sharing it) must not see the write.
+    if !isKnownUniquelyReferenced(&index) { index = index.copy(count: tableSize, capacity: tableSize) }
     let id = UInt32(count)
     if compact {
-      fingerprints[slot] = fp
-      index[slot] = id
+      if !isKnownUniquelyReferenced(&fingerprints) {
+        fingerprints = fingerprints?.copy(count: tableSize, capacity: tableSize)
+      }
+      fingerprints!.base[slot] = fp
+      index.base[slot] = id
     } else {
-      index[slot] = id + 1
+      index.base[slot] = id + 1
     }
-    arena.append(contentsOf: words)
+    if arenaCount + wordsPerState > arena.capacity || !isKnownUniquelyReferenced(&arena) {
+      let doubled = 2 * (arenaCount + wordsPerState)
+      let reserve = doubled > StateStore.arenaInPlace && arenaLimit > doubled
+      arena = arena.copy(count: arenaCount, capacity: reserve ? arenaLimit : doubled, reserve: reserve)
+    }
+    for i in 0..<wordsPerState { arena.base[arenaCount + i] = words[i] }
+    arenaCount += wordsPerState
     count += 1
-    if count * 2 > index.count { grow() }
+    if count * 2 > tableSize { grow() }
     return (true, id)
+  }
+
+  /// Asks for the cache line of a table slot that a coming `insert` will probe.
+  func prefetch(slot: Int) {
+    guard slot <= mask else { return }
+    if let fingerprints { commitcheck_prefetch(fingerprints.base + slot) } else { commitcheck_prefetch(index.base + slot) }
   }
 
   /// The id of a stored state, if it is stored. Read-only, so workers may call it concurrently
@@ -117,16 +148,19 @@ struct StateStore {
   @inline(__always)
   private func probe(_ words: [UInt64], _ fp: UInt64, from start: Int) -> (slot: Int, id: UInt32?) {
     var slot = start
-    while true {
-      if compact {
+    let index = index.base
+    if let fingerprints = fingerprints?.base {
+      while true {
         let entry = fingerprints[slot]
         if entry == 0 { return (slot, nil) }
         if entry == fp { return (slot, index[slot]) }
-      } else {
-        let entry = index[slot]
-        if entry == 0 { return (slot, nil) }
-        if equals(Int(entry - 1), words) { return (slot, entry - 1) }
+        slot = (slot + 1) & mask
       }
+    }
+    while true {
+      let entry = index[slot]
+      if entry == 0 { return (slot, nil) }
+      if equals(Int(entry - 1), words) { return (slot, entry - 1) }
       slot = (slot + 1) & mask
     }
   }
@@ -135,17 +169,28 @@ struct StateStore {
   /// writing its id, or `missing` and the empty slot where the search ended (an `insert` hint)
   /// to `ids[k]` and `ends[k]`. Read-only like `find`.
   ///
-  /// Lookups go in groups whose first probes are independent loads, so the processor overlaps
-  /// their cache misses instead of waiting for each in turn: almost every lookup in a large
-  /// run misses the cache twice (index, then arena).
+  /// Almost every lookup in a large run misses the cache twice: the table slot, then the
+  /// arena words it points to. The lookups run as a pipeline over groups of `group`: while one
+  /// group compares, the next group's slots are read (and their arena words prefetched) and the
+  /// group after that is hashed (and its slots prefetched), so the misses of three groups are
+  /// in flight at once instead of one at a time.
   func findAll(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
                into ids: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>) {
     let count = positions.count
     let w = wordsPerState
-    let group = 16
-    if compact {
-      // One table, one probe sequence: no arena to compare against.
+    let index = index.base, mask = mask
+    if let fingerprints = fingerprints?.base {
+      // One table, one probe sequence, no arena to compare against: prefetch `ahead` lookups on.
+      let ahead = 8
+      for k in 0..<min(ahead, count) {
+        let fp = StateStore.fingerprint(words, from: Int(positions[k]) * w, count: w)
+        commitcheck_prefetch(fingerprints + (Int(truncatingIfNeeded: fp) & mask))
+      }
       for k in 0..<count {
+        if k + ahead < count {
+          let fp = StateStore.fingerprint(words, from: Int(positions[k + ahead]) * w, count: w)
+          commitcheck_prefetch(fingerprints + (Int(truncatingIfNeeded: fp) & mask))
+        }
         let at = Int(positions[k])
         let fp = StateStore.fingerprint(words, from: at * w, count: w)
         var slot = Int(truncatingIfNeeded: fp) & mask
@@ -162,20 +207,36 @@ struct StateStore {
       }
       return
     }
-    index.withUnsafeBufferPointer { index in
-      arena.withUnsafeBufferPointer { arena in
-        var slots = (0..<group).map { _ in 0 }
-        var entries = [UInt32](repeating: 0, count: group)
-        var start = 0
-        while start < count {
-          let n = min(group, count - start)
-          for k in 0..<n { slots[k] = StateStore.hash(words, from: Int(positions[start + k]) * w, count: w) & mask }
-          for k in 0..<n { entries[k] = index[slots[k]] }
-          // The candidates' words are again independent loads: most lookups end at the first.
-          for k in 0..<n {
-            let base = Int(positions[start + k]) * w
-            var slot = slots[k]
-            var entry = entries[k]
+    let arena = arena.base
+    let group = 8, ring = 3 * group
+    let groups = (count + group - 1) / group
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: ring) { slots in
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: ring) { entries in
+        // Stage 1: hash group g, prefetch its slots.
+        func hashGroup(_ g: Int) {
+          let r = g % 3 * group
+          for k in (g * group)..<min(count, g * group + group) {
+            let slot = StateStore.hash(words, from: Int(positions[k]) * w, count: w) & mask
+            slots[r + k - g * group] = slot
+            commitcheck_prefetch(index + slot)
+          }
+        }
+        // Stage 2: read group g's slots, prefetch the arena words they point to.
+        func readGroup(_ g: Int) {
+          let r = g % 3 * group
+          for k in 0..<(min(count, g * group + group) - g * group) {
+            let entry = index[slots[r + k]]
+            entries[r + k] = entry
+            if entry != 0 { commitcheck_prefetch(arena + Int(entry - 1) * w) }
+          }
+        }
+        // Stage 3: compare group g, probing on where the first slot held another state.
+        func compareGroup(_ g: Int) {
+          let r = g % 3 * group
+          for k in (g * group)..<min(count, g * group + group) {
+            let base = Int(positions[k]) * w
+            var slot = slots[r + k - g * group]
+            var entry = entries[r + k - g * group]
             var result = missing
             while entry != 0 {
               let at = Int(entry - 1) * w
@@ -191,10 +252,14 @@ struct StateStore {
               slot = (slot + 1) & mask
               entry = index[slot]
             }
-            ids[Int(positions[start + k])] = result
-            ends[Int(positions[start + k])] = slot
+            ids[Int(positions[k])] = result
+            ends[Int(positions[k])] = slot
           }
-          start += n
+        }
+        for g in -2..<groups {
+          if g + 2 < groups { hashGroup(g + 2) }
+          if g + 1 >= 0 && g + 1 < groups { readGroup(g + 1) }
+          if g >= 0 { compareGroup(g) }
         }
       }
     }
@@ -204,38 +269,46 @@ struct StateStore {
   /// at least half the arena. Exact storage keeps every state.
   mutating func forget(below id: Int) {
     guard compact, (id - arenaBase) * 2 >= count - arenaBase, id > arenaBase else { return }
-    arena.removeFirst((id - arenaBase) * wordsPerState)
+    let kept = (count - id) * wordsPerState
+    let fresh = PageBuffer<UInt64>(capacity: 2 * kept + wordsPerState)
+    fresh.base.update(from: arena.base + (id - arenaBase) * wordsPerState, count: kept)
+    arena = fresh
+    arenaCount = kept
     arenaBase = id
   }
 
   /// The packed words of state `id`, if still held (always, with exact storage).
-  func words(of id: Int) -> ArraySlice<UInt64>? {
+  func words(of id: Int) -> [UInt64]? {
     guard id >= arenaBase, id < count else { return nil }
-    let base = (id - arenaBase) * wordsPerState
-    return arena[base..<(base + wordsPerState)]
+    return Array(UnsafeBufferPointer(start: arena.base + (id - arenaBase) * wordsPerState, count: wordsPerState))
   }
 
   private mutating func grow() {
     generation += 1
-    let size = index.count * 2
-    var fresh = [UInt32](repeating: 0, count: size)
+    let size = tableSize * 2
+    // Exact storage rebuilds the table from the arena alone: let the old one go first, so the
+    // two are never held together.
+    if fingerprints == nil { index = PageBuffer(capacity: 1) }
+    let fresh = PageBuffer<UInt32>(capacity: size)
     let newMask = size - 1
-    if compact {
-      var freshPrints = [UInt64](repeating: 0, count: size)
-      for (slot, fp) in fingerprints.enumerated() where fp != 0 {
-        var s = Int(truncatingIfNeeded: fp) & newMask
-        while freshPrints[s] != 0 { s = (s + 1) & newMask }
-        freshPrints[s] = fp
-        fresh[s] = index[slot]
+    let w = wordsPerState
+    if let old = fingerprints?.base {
+      let freshPrints = PageBuffer<UInt64>(capacity: size)
+      for slot in 0..<tableSize where old[slot] != 0 {
+        var s = Int(truncatingIfNeeded: old[slot]) & newMask
+        while freshPrints.base[s] != 0 { s = (s + 1) & newMask }
+        freshPrints.base[s] = old[slot]
+        fresh.base[s] = index.base[slot]
       }
       fingerprints = freshPrints
     } else if growThreads > 1 && count >= 1 << 12 {
-      rehash(into: &fresh, parts: growThreads)
+      rehash(into: fresh.base, size: size, parts: growThreads)
     } else {
+      let words = UnsafeBufferPointer(start: arena.base, count: arenaCount)
       for id in 0..<count {
-        var slot = StateStore.hash(arena, from: id * wordsPerState, count: wordsPerState) & newMask
-        while fresh[slot] != 0 { slot = (slot + 1) & newMask }
-        fresh[slot] = UInt32(id + 1)
+        var slot = StateStore.hash(words, from: id * w, count: w) & newMask
+        while fresh.base[slot] != 0 { slot = (slot + 1) & newMask }
+        fresh.base[slot] = UInt32(id + 1)
       }
     }
     index = fresh
@@ -246,24 +319,35 @@ struct StateStore {
   /// slots of part `t` and places, in id order, the ids whose home slot is there. An id whose
   /// probe would run past its part is set aside and placed afterwards, probing on (with
   /// wrap-around) as usual; every slot it passes is occupied, as linear probing requires.
-  private func rehash(into fresh: inout [UInt32], parts: Int) {
-    let size = fresh.count, newMask = size - 1, w = wordsPerState, n = count
+  private func rehash(into table: UnsafeMutablePointer<UInt32>, size: Int, parts: Int) {
+    let newMask = size - 1, w = wordsPerState, n = count
     let spilled = (0..<parts).map { _ in SpillList() }
-    fresh.withUnsafeMutableBufferPointer { table in
-      arena.withUnsafeBufferPointer { arena in
-        let shared = UncheckedBox((table, arena))
-        DispatchQueue.concurrentPerform(iterations: parts) { t in
-          let (table, arena) = shared.value
-          let lo = size / parts * t, hi = t == parts - 1 ? size : size / parts * (t + 1)
-          for id in 0..<n {
-            var slot = StateStore.hash(arena, from: id * w, count: w) & newMask
-            guard slot >= lo && slot < hi else { continue }
-            while slot < hi && table[slot] != 0 { slot += 1 }
-            if slot == hi {
-              spilled[t].ids.append(id)
-            } else {
-              table[slot] = UInt32(id + 1)
-            }
+    let arena = UnsafeBufferPointer(start: arena.base, count: arenaCount)
+    let shared = UncheckedBox((table, arena))
+    DispatchQueue.concurrentPerform(iterations: parts) { t in
+      let (table, arena) = shared.value
+      let lo = size / parts * t, hi = t == parts - 1 ? size : size / parts * (t + 1)
+      // The slots are written at random: hash `ahead` ids on and prefetch their slots.
+      let ahead = 16
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: ahead) { upcoming in
+        for id in 0..<min(ahead, n) {
+          let slot = StateStore.hash(arena, from: id * w, count: w) & newMask
+          upcoming[id] = slot
+          if slot >= lo && slot < hi { commitcheck_prefetch(table + slot) }
+        }
+        for id in 0..<n {
+          var slot = upcoming[id % ahead]
+          if id + ahead < n {
+            let next = StateStore.hash(arena, from: (id + ahead) * w, count: w) & newMask
+            upcoming[id % ahead] = next
+            if next >= lo && next < hi { commitcheck_prefetch(table + next) }
+          }
+          guard slot >= lo && slot < hi else { continue }
+          while slot < hi && table[slot] != 0 { slot += 1 }
+          if slot == hi {
+            spilled[t].ids.append(id)
+          } else {
+            table[slot] = UInt32(id + 1)
           }
         }
       }
@@ -271,8 +355,8 @@ struct StateStore {
     for list in spilled {
       for id in list.ids {
         var slot = StateStore.hash(arena, from: id * w, count: w) & newMask
-        while fresh[slot] != 0 { slot = (slot + 1) & newMask }
-        fresh[slot] = UInt32(id + 1)
+        while table[slot] != 0 { slot = (slot + 1) & newMask }
+        table[slot] = UInt32(id + 1)
       }
     }
   }

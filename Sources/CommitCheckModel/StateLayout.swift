@@ -76,11 +76,11 @@ public struct StateLayout: Sendable {
     words[w] = (words[w] & ~(masks[slot] << shifts[slot])) | ((UInt64(truncatingIfNeeded: value) & masks[slot]) << shifts[slot])
   }
 
-  /// Unpacks the state whose words start at `offset` in `arena`.
+  /// Unpacks the state whose words start at `words`.
   @inlinable
-  public func unpack(_ arena: [UInt64], at offset: Int, into slots: inout [Int]) {
+  public func unpack(_ words: UnsafePointer<UInt64>, into slots: inout [Int]) {
     for i in 0..<slots.count {
-      slots[i] = Int((arena[offset + wordIndex[i]] >> shifts[i]) & masks[i])
+      slots[i] = Int((words[wordIndex[i]] >> shifts[i]) & masks[i])
     }
   }
 

@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Zero-filled memory straight from the kernel, for the state store's large tables.
+///
+/// Lookups hit the index and the arena at random. On 4 KiB pages nearly every such access
+/// also misses the TLB, and the page walk that follows is one more dependent memory access (two
+/// levels of them in a virtual machine). From 2 MiB on, the buffer asks for transparent huge
+/// pages (`madvise`), which this kernel grants only on request. Pages are touched, and so
+/// become resident, only when written.
+final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Element>
+  let capacity: Int
+  private let byteCount: Int
+
+  static var hugePage: Int { 2 << 20 }
+
+  /// Room for `capacity` elements, all zero bits. `reserve` maps the room without reserving
+  /// swap for it (`MAP_NORESERVE`): for a buffer sized for the worst case, of which only the
+  /// pages written ever become resident.
+  init(capacity: Int, reserve: Bool = false) {
+    let wanted = max(1, capacity) * MemoryLayout<Element>.stride
+    let page = wanted >= PageBuffer.hugePage ? PageBuffer.hugePage : 4096
+    byteCount = (wanted + page - 1) / page * page
+    self.capacity = byteCount / MemoryLayout<Element>.stride
+    #if canImport(Glibc)
+    let flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserve ? MAP_NORESERVE : 0)
+    let raw = mmap(nil, byteCount, PROT_READ | PROT_WRITE, flags, -1, 0)
+    guard let raw, raw != UnsafeMutableRawPointer(bitPattern: -1) else {
+      fatalError("the state store could not map \(byteCount) bytes of memory (errno \(errno))")
+    }
+    if page == PageBuffer.hugePage { _ = madvise(raw, byteCount, MADV_HUGEPAGE) }
+    base = raw.bindMemory(to: Element.self, capacity: self.capacity)
+    #else
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+    raw.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+    base = raw.bindMemory(to: Element.self, capacity: self.capacity)
+    #endif
+  }
+
+  deinit {
+    #if canImport(Glibc)
+    munmap(UnsafeMutableRawPointer(base), byteCount)
+    #else
+    UnsafeMutableRawPointer(base).deallocate()
+    #endif
+  }
+
+  /// A new buffer of `capacity` elements starting with this one's first `count`.
+  func copy(count: Int, capacity: Int, reserve: Bool = false) -> PageBuffer {
+    let fresh = PageBuffer(capacity: capacity, reserve: reserve)
+    fresh.base.update(from: base, count: count)
+    return fresh
+  }
+}
