@@ -49,6 +49,8 @@ public final class SuccessorGenerator {
   let moveCacheBase: [Int]
   let moveTableSize: Int
   let moveCacheSize: Int
+  /// Whether any failure budget is above zero: without one, no state has a failure move.
+  let failuresPossible: Bool
   /// Allocated on the first call of `moves`.
   var moveTable: [Int32] = []
   var moveCacheKeys: [UInt64] = []
@@ -113,6 +115,9 @@ public final class SuccessorGenerator {
     }
     (moveKeySlots, moveKeyShifts, moveKeyRange, moveKeyWidth) = (keySlots, keyShifts, keyRange, keyWidth)
     (moveTableBase, moveCacheBase, moveTableSize, moveCacheSize) = (tableBase, cacheBase, tableSize, cacheSize)
+    let g = system.program.globals
+    let budgets = g.crash + g.recover + [g.lose, g.duplicate, g.partitionBudget]
+    failuresPossible = budgets.contains { system.layout.maxValues[$0] > 0 }
   }
 
   /// The initial states: the declared initial values, then each process's `start` block.
@@ -313,7 +318,7 @@ public final class SuccessorGenerator {
     for p in system.processes.indices {
       try processMoves(p, state) { action in emit(action, env.slots) }
     }
-    try failures(of: state, emit)
+    if failuresPossible { try failures(of: state, emit) }
   }
 
   /// The moves of process `p` in `state`, which the environment holds with an empty undo log:
@@ -395,7 +400,13 @@ public final class SuccessorGenerator {
   /// A process's moves are a function of the slots `processMoves` reads, so they are memoized
   /// on those slots' values: a process met again in the same situation costs one lookup.
   public func moves(of state: [Int], _ emit: (Action, UnsafeBufferPointer<Int>) -> Void) throws(ModelRuntimeError) {
-    reset(state, process: -1)
+    // The environment is loaded only for moves not memoized: a state whose moves all are
+    // never needs it.
+    var loaded = false
+    func load() {
+      if !loaded { reset(state, process: -1) }
+      loaded = true
+    }
     if moveTable.isEmpty && moveTableSize > 0 {
       moveTable = Array(repeating: -1, count: moveTableSize)
       moveCacheKeys = Array(repeating: 0, count: moveCacheSize)
@@ -406,6 +417,7 @@ public final class SuccessorGenerator {
     for p in keyRanges.indices {
       let range = keyRanges[p]
       guard !range.isEmpty else {
+        load()
         try processMoves(p, state) { action in emitCurrent(action, emit) }
         continue
       }
@@ -433,6 +445,7 @@ public final class SuccessorGenerator {
       }
       if moveWrites.count >= SuccessorGenerator.moveWriteLimit { flushMoveMemo() }
       let first = moveAction.count, writesMark = moveWrites.count
+      load()
       do {
         try processMoves(p, state) { action in
           let from = moveWrites.count
@@ -453,7 +466,10 @@ public final class SuccessorGenerator {
       entryStart.append(Int32(first))
       entryEnd.append(Int32(moveAction.count))
     }
-    try failures(of: state) { action, _ in emitCurrent(action, emit) }
+    if failuresPossible {
+      load()
+      try failures(of: state) { action, _ in emitCurrent(action, emit) }
+    }
   }
 
   /// Forgets every memoized move (the memo grew past its limit).
