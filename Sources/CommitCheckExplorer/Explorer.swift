@@ -20,6 +20,9 @@ public struct ExplorerOptions: Sendable {
   public var keepEdges: Bool = true
   /// Worker threads expanding states; results are identical for any number.
   public var threads: Int = 1
+  /// With several threads: states expanded per batch. While one batch merges, the other threads
+  /// expand the next; any size gives the same results.
+  public var batchStates: Int = 8192
   /// Stop (a partial result) before the explorer's memory would pass this many bytes.
   public var maxMemory: Int = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
   /// Stop (a partial result) after this many seconds.
@@ -84,6 +87,8 @@ public struct Exploration: @unchecked Sendable {
   /// Whether a protocol move leads back to an earlier state (a possible cycle other than a
   /// self-loop). Without one, livelocks need no graph analysis.
   public internal(set) var hasBackEdge = false
+  /// Batches whose expansion began while the previous batch merged (several threads only).
+  public internal(set) var overlappedBatches = 0
 
   public var stateCount: Int { store.count }
   public var complete: Bool { stopReason == nil }
@@ -202,52 +207,80 @@ public struct Explorer: Sendable {
     var levelEnd = ex.store.count
     var level = 0
     var lastReport = started
-    let batchLimit = threads == 1 ? 256 : 8192
+    let batchLimit = threads == 1 ? 256 : max(1, options.batchStates)
+    let chunkLimit = max(1, min(256, batchLimit / 4))
     let w = system.layout.wordCount
-    merge: while id < ex.store.count {
+    let crew = UncheckedBox(workers)
+    var spare: [ExpansionOutput] = []
+    // The stored states from `lo` on (at most a batch), in chunks that threads claim in turn.
+    func batch(from lo: Int) -> ExpansionBatch? {
+      let hi = min(ex.store.count, lo + batchLimit)
+      guard lo < hi else { return nil }
+      let ranges = stride(from: lo, to: hi, by: chunkLimit).map { $0..<min(hi, $0 + chunkLimit) }
+      let outputs = ranges.map { _ in spare.popLast() ?? ExpansionOutput() }
+      return ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store)
+    }
+    var upcoming: ExpansionBatch?
+    var stopped = false
+    while id < ex.store.count && !stopped {
       if let reason = limitReached(ex, options, started: started, threads: threads) {
         ex.stopReason = reason
         break
       }
-      // Expand a batch of stored states, split into one contiguous slice per worker.
-      let end = min(ex.store.count, id + batchLimit)
-      let slice = (end - id + threads - 1) / threads
-      let base = id
-      if threads == 1 || end - id < 2 * threads {
-        workers[0].expand(base..<end, store: ex.store)
-        for k in 1..<workers.count { workers[k].clear() }
+      let current: ExpansionBatch
+      if let next = upcoming {
+        current = next
       } else {
-        let box = UncheckedBox((workers, ex.store))
-        DispatchQueue.concurrentPerform(iterations: threads) { k in
-          let lo = min(end, base + k * slice), hi = min(end, lo + slice)
-          box.value.0[k].expand(lo..<hi, store: box.value.1)
+        current = batch(from: id)!
+        if threads == 1 {
+          current.work(workers[0])
+        } else {
+          DispatchQueue.concurrentPerform(iterations: threads) { k in current.work(crew.value[k]) }
         }
       }
+      current.finish()
+      upcoming = nil
+      // While this batch merges, the other threads expand the next one: the states stored
+      // so far, looked up in a snapshot of the store (exact storage, and only when no insert of
+      // this merge can grow the table, which would keep the old one alive meanwhile). The main
+      // thread joins them once the merge is done.
+      let inserts = current.outputs.reduce(0) { $0 + $1.unresolved.count }
+      if threads > 1, !ex.store.compact, inserts < ex.store.insertsBeforeGrowth,
+        let next = batch(from: current.ranges.last!.upperBound)
+      {
+        for k in 1..<threads {
+          DispatchQueue.global().async(group: next.group) { next.work(crew.value[k]) }
+        }
+        upcoming = next
+        ex.overlappedBatches += 1
+      }
       // Merge in source order.
-      for worker in workers {
+      outputs: for out in current.outputs {
         var cursor = 0
         var unresolvedCursor = 0
         var violationCursor = 0
-        // Read once: each access through the worker would retain and release its buffers.
-        let infos = worker.info, targets = worker.targets, successorWords = worker.words
-        let actions = worker.actions, unresolved = worker.unresolved, violations = worker.violations
-        let hints = worker.hints
-        for (k, sid) in worker.sources.enumerated() {
+        // Read once: each access through the output would retain and release its buffers.
+        let infos = out.info, targets = out.targets, successorWords = out.words
+        let actions = out.actions, unresolved = out.unresolved, violations = out.violations
+        let hints = out.hints
+        for (k, sid) in out.sources.enumerated() {
           if id == levelEnd {
             level += 1
             levelEnd = ex.store.count
           }
           if ex.store.count >= maxStates {
             ex.stopReason = .maxStates
-            break merge
+            stopped = true
+            break outputs
           }
           let source = UInt32(sid)
           let info = infos[k]
           if info.atomicityViolated, ex.firstViolation[0] == nil { ex.firstViolation[0] = source }
-          if info.failed, let error = worker.error {
+          if info.failed, let error = out.error {
             ex.runtimeError = (error, source)
             ex.stopReason = .runtimeError
-            break merge
+            stopped = true
+            break outputs
           }
           for v in violationCursor..<(violationCursor + Int(info.violations)) {
             let p = Int(violations[v])
@@ -266,11 +299,11 @@ public struct Explorer: Sendable {
             if target == ExpansionWorker.unknown {
               // The slots the coming inserts will probe first are likely out of the cache.
               let ahead = unresolvedCursor + u + 8
-              if !options.keepEdges, ahead < unresolved.count, worker.generation == ex.store.generation {
+              if !options.keepEdges, ahead < unresolved.count, out.generation == ex.store.generation {
                 ex.store.prefetch(slot: hints[Int(unresolved[ahead])])
               }
               for i in 0..<w { words[i] = successorWords[(cursor + j) * w + i] }
-              let hint = worker.generation == ex.store.generation ? hints[cursor + j] : nil
+              let hint = out.generation == ex.store.generation ? hints[cursor + j] : nil
               let (inserted, found) = ex.store.insert(words, hint: hint)
               if inserted { ex.parents.append(source) }
               target = found
@@ -303,6 +336,11 @@ public struct Explorer: Sendable {
           ex.depth = level
         }
       }
+      if let next = upcoming {
+        next.work(workers[0])
+        next.group.wait()
+      }
+      spare += current.outputs
       ex.store.forget(below: id)
       let now = Date()
       if now.timeIntervalSince(lastReport) >= 0.25 {
@@ -357,11 +395,40 @@ struct SourceInfo {
   var failed = false
 }
 
-/// Expands a slice of stored states with its own successor generator, into buffers the merge
-/// reads: the successors' packed words and actions, and per-state facts.
-final class ExpansionWorker {
-  let generator: SuccessorGenerator
-  let system: TransitionSystem
+/// A batch of stored states in chunks, which threads claim one at a time and expand into the
+/// chunk's own output. The merge reads the outputs in chunk order, which is source order.
+final class ExpansionBatch: @unchecked Sendable {
+  let ranges: [Range<Int>]
+  let outputs: [ExpansionOutput]
+  /// The store as the batch began: read-only for the workers. Released once every chunk is
+  /// done, so that a growing table does not keep the old one alive.
+  private var store: StateStore?
+  private let claimed = Atomic<Int>(0)
+  /// The threads that joined asynchronously.
+  let group = DispatchGroup()
+
+  init(ranges: [Range<Int>], outputs: [ExpansionOutput], store: StateStore) {
+    self.ranges = ranges
+    self.outputs = outputs
+    self.store = store
+  }
+
+  /// Expands chunks with `worker` until none is left unclaimed.
+  func work(_ worker: ExpansionWorker) {
+    while true {
+      let chunk = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+      guard chunk < ranges.count, let store else { return }
+      worker.expand(ranges[chunk], store: store, into: outputs[chunk])
+    }
+  }
+
+  /// Called once every chunk is done (after `work` on every thread, and `group`).
+  func finish() { store = nil }
+}
+
+/// What the expansion of a chunk hands to the merge: the successors' packed words and actions,
+/// the lookups' results, and per-state facts.
+final class ExpansionOutput {
   var sources: [Int] = []
   var info: [SourceInfo] = []
   var words: [UInt64] = []
@@ -369,8 +436,8 @@ final class ExpansionWorker {
   /// Per successor: its id when stored before the batch, `selfLoop`, or `unknown`.
   var targets: [UInt32] = []
   /// The successors to look up in the store (all but self-loops), and the self-loops.
-  private var pending: [Int32] = []
-  private var selfLoops: [Int32] = []
+  var pending: [Int32] = []
+  var selfLoops: [Int32] = []
   /// After the lookups: the successors still unknown, by index, in order.
   var unresolved: [Int32] = []
   /// Per successor still unknown: where its lookup ended, a hint for the insert, valid while
@@ -379,8 +446,28 @@ final class ExpansionWorker {
   var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
   var violations: [Int32] = []
-  /// The model error that stopped the last expansion, if any.
+  /// The model error that stopped the expansion, if any.
   var error: ModelRuntimeError?
+
+  func clear() {
+    sources.removeAll(keepingCapacity: true)
+    info.removeAll(keepingCapacity: true)
+    words.removeAll(keepingCapacity: true)
+    actions.removeAll(keepingCapacity: true)
+    targets.removeAll(keepingCapacity: true)
+    pending.removeAll(keepingCapacity: true)
+    selfLoops.removeAll(keepingCapacity: true)
+    unresolved.removeAll(keepingCapacity: true)
+    hints.removeAll(keepingCapacity: true)
+    violations.removeAll(keepingCapacity: true)
+    error = nil
+  }
+}
+
+/// Expands stored states with its own successor generator (one worker per thread).
+final class ExpansionWorker {
+  let generator: SuccessorGenerator
+  let system: TransitionSystem
   static let unknown = UInt32.max
   static let selfLoop = UInt32.max - 1
   private var slots: [Int]
@@ -400,31 +487,17 @@ final class ExpansionWorker {
     next = current
   }
 
-  func clear() {
-    sources.removeAll(keepingCapacity: true)
-    info.removeAll(keepingCapacity: true)
-    words.removeAll(keepingCapacity: true)
-    actions.removeAll(keepingCapacity: true)
-    targets.removeAll(keepingCapacity: true)
-    pending.removeAll(keepingCapacity: true)
-    selfLoops.removeAll(keepingCapacity: true)
-    unresolved.removeAll(keepingCapacity: true)
-    hints.removeAll(keepingCapacity: true)
-    violations.removeAll(keepingCapacity: true)
-    error = nil
-  }
-
-  /// Expands the stored states `ids`. The store is only read (the merge inserts), so workers
-  /// share it; the lookups of successors already stored happen here, in parallel.
-  func expand(_ ids: Range<Int>, store: StateStore) {
-    clear()
-    generation = store.generation
+  /// Expands the stored states `ids` into `out`. The store is only read, so workers share it;
+  /// the lookups of successors already stored happen here, in parallel.
+  func expand(_ ids: Range<Int>, store: StateStore, into out: ExpansionOutput) {
+    out.clear()
+    out.generation = store.generation
     let arena = store.arenaWords
     let layout = system.layout
     let w = layout.wordCount
     let masks = layout.masks, shifts = layout.shifts
     for id in ids {
-      sources.append(id)
+      out.sources.append(id)
       let at = (id - store.arenaBase) * w
       layout.unpack(arena + at, into: &slots)
       for i in 0..<w { current[i] = arena[at + i] }
@@ -435,11 +508,11 @@ final class ExpansionWorker {
         for (i, property) in system.properties.enumerated() {
           let holds = try generator.evaluateChecked(property: i, in: slots)
           if property.kind == .invariant, !holds {
-            violations.append(Int32(i))
+            out.violations.append(Int32(i))
             facts.violations += 1
           }
         }
-        let start = actions.count
+        let start = out.actions.count
         try generator.moves(of: slots) { action, writes in
           let loop: Bool
           if w == 1 && symmetry == nil {
@@ -450,7 +523,7 @@ final class ExpansionWorker {
               word = (word & ~(masks[slot] << shifts[slot]))
                 | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
             }
-            words.append(word)
+            out.words.append(word)
             loop = word == current[0]
           } else {
             if let symmetry {
@@ -464,52 +537,52 @@ final class ExpansionWorker {
                 layout.patch(&next, slot: writes[k], value: writes[k + 1])
               }
             }
-            words.append(contentsOf: next)
+            out.words.append(contentsOf: next)
             loop = next == current
           }
-          if loop { selfLoops.append(Int32(actions.count)) } else { pending.append(Int32(actions.count)) }
-          actions.append(action)
+          if loop { out.selfLoops.append(Int32(out.actions.count)) } else { out.pending.append(Int32(out.actions.count)) }
+          out.actions.append(action)
           if !action.kind.isFailure {
             facts.protocolMoves += 1
             if loop { facts.selfLoops += 1 }
           }
         }
-        facts.successors = Int32(actions.count - start)
+        facts.successors = Int32(out.actions.count - start)
       } catch {
         // The merge stops at this state, so its partial successors are never read.
-        self.error = error
+        out.error = error
         facts.failed = true
       }
       facts.liveUndecided = hasLiveUndecided(slots)
-      info.append(facts)
+      out.info.append(facts)
       if facts.failed { break }
     }
     // Filled in bulk rather than per successor: the lookups write the rest.
-    targets.append(contentsOf: repeatElement(ExpansionWorker.unknown, count: actions.count))
-    for j in selfLoops { targets[Int(j)] = ExpansionWorker.selfLoop }
-    hints.append(contentsOf: repeatElement(0, count: actions.count))
-    words.withUnsafeBufferPointer { words in
-      pending.withUnsafeBufferPointer { pending in
-        targets.withUnsafeMutableBufferPointer { targets in
-          hints.withUnsafeMutableBufferPointer { hints in
+    out.targets.append(contentsOf: repeatElement(ExpansionWorker.unknown, count: out.actions.count))
+    for j in out.selfLoops { out.targets[Int(j)] = ExpansionWorker.selfLoop }
+    out.hints.append(contentsOf: repeatElement(0, count: out.actions.count))
+    out.words.withUnsafeBufferPointer { words in
+      out.pending.withUnsafeBufferPointer { pending in
+        out.targets.withUnsafeMutableBufferPointer { targets in
+          out.hints.withUnsafeMutableBufferPointer { hints in
             store.findAll(words, positions: pending, missing: ExpansionWorker.unknown, into: targets, ends: hints)
           }
         }
       }
     }
     var cursor = 0
-    for k in info.indices {
-      let source = UInt32(sources[k])
-      for j in cursor..<(cursor + Int(info[k].successors)) {
-        let target = targets[j]
+    for k in out.info.indices {
+      let source = UInt32(out.sources[k])
+      for j in cursor..<(cursor + Int(out.info[k].successors)) {
+        let target = out.targets[j]
         if target == ExpansionWorker.unknown {
-          unresolved.append(Int32(j))
-          info[k].unresolved += 1
-        } else if target != ExpansionWorker.selfLoop, target < source, !actions[j].kind.isFailure {
-          info[k].knownBackEdge = true
+          out.unresolved.append(Int32(j))
+          out.info[k].unresolved += 1
+        } else if target != ExpansionWorker.selfLoop, target < source, !out.actions[j].kind.isFailure {
+          out.info[k].knownBackEdge = true
         }
       }
-      cursor += Int(info[k].successors)
+      cursor += Int(out.info[k].successors)
     }
   }
 

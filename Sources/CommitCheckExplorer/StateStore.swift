@@ -1,5 +1,6 @@
 import CommitCheckPrefetch
 import Dispatch
+import Synchronization
 
 /// Stores each distinct global state once, as packed words in one arena.
 ///
@@ -10,6 +11,10 @@ import Dispatch
 /// the table holds fingerprints and ids, and the arena only the states not yet expanded
 /// (from `arenaBase` on). Two states with one fingerprint count as one, so a state can be
 /// missed; `omissionBound` says how likely that was.
+///
+/// Copies share the table and the arena. Only the exploration that owns the store inserts;
+/// a copy is a snapshot that workers read while the owner inserts (exact storage only): it
+/// sees every state below its own `count`, and treats any later one as not yet known.
 struct StateStore {
   let wordsPerState: Int
   let compact: Bool
@@ -106,19 +111,15 @@ struct StateStore {
     let fp = compact || hint == nil ? StateStore.fingerprint(words, count: wordsPerState) : 0
     let (slot, found) = probe(words, fp, from: hint ?? Int(truncatingIfNeeded: fp) & mask)
     if let found { return (false, found) }
-    // The table is written in place: a copy of this store (sharing it) must not see the write.
-    if !isKnownUniquelyReferenced(&index) { index = index.copy(count: tableSize, capacity: tableSize) }
     let id = UInt32(count)
     if compact {
-      if !isKnownUniquelyReferenced(&fingerprints) {
-        fingerprints = fingerprints?.copy(count: tableSize, capacity: tableSize)
-      }
       fingerprints!.base[slot] = fp
       index.base[slot] = id
     } else {
-      index.base[slot] = id + 1
+      // Workers may be looking states up meanwhile (`findAll`): the slot is written atomically.
+      StateStore.slots(index.base)[slot].store(id + 1, ordering: .relaxed)
     }
-    if arenaCount + wordsPerState > arena.capacity || !isKnownUniquelyReferenced(&arena) {
+    if arenaCount + wordsPerState > arena.capacity {
       let doubled = 2 * (arenaCount + wordsPerState)
       let reserve = doubled > StateStore.arenaInPlace && arenaLimit > doubled
       arena = arena.copy(count: arenaCount, capacity: reserve ? arenaLimit : doubled, reserve: reserve)
@@ -129,6 +130,16 @@ struct StateStore {
     if count * 2 > tableSize { grow() }
     return (true, id)
   }
+
+  /// The exact index's slots, for the reads and writes that may overlap (a worker's lookup and
+  /// the owner's insert). Relaxed atomics compile to plain loads and stores.
+  @inline(__always)
+  static func slots(_ base: UnsafeMutablePointer<UInt32>) -> UnsafeMutablePointer<Atomic<UInt32>> {
+    UnsafeMutableRawPointer(base).assumingMemoryBound(to: Atomic<UInt32>.self)
+  }
+
+  /// How many more states can be inserted before the table grows.
+  var insertsBeforeGrowth: Int { tableSize / 2 - count }
 
   /// Asks for the cache line of a table slot that a coming `insert` will probe.
   func prefetch(slot: Int) {
@@ -166,8 +177,13 @@ struct StateStore {
   }
 
   /// Looks up packed states at once: for each `k` in `positions`, the state at `words[k * w...]`,
-  /// writing its id, or `missing` and the empty slot where the search ended (an `insert` hint)
-  /// to `ids[k]` and `ends[k]`. Read-only like `find`.
+  /// writing its id, or `missing` and the slot where the search ended (an `insert` hint) to
+  /// `ids[k]` and `ends[k]`. Read-only like `find`.
+  ///
+  /// On a snapshot, the owner may insert meanwhile (exact storage). The search then ends, as
+  /// missing, at the first slot that is empty or holds a state the snapshot does not know: every
+  /// slot before it holds a known state that is not the one sought, and slots are never
+  /// emptied, so an insert may resume there. Ids found are known states, hence right.
   ///
   /// Almost every lookup in a large run misses the cache twice: the table slot, then the
   /// arena words it points to. The lookups run as a pipeline over groups of `group`: while one
@@ -207,7 +223,8 @@ struct StateStore {
       }
       return
     }
-    let arena = arena.base
+    let arena = arena.base, known = UInt32(self.count)
+    let table = StateStore.slots(index)
     let group = 8, ring = 3 * group
     let groups = (count + group - 1) / group
     withUnsafeTemporaryAllocation(of: Int.self, capacity: ring) { slots in
@@ -225,9 +242,9 @@ struct StateStore {
         func readGroup(_ g: Int) {
           let r = g % 3 * group
           for k in 0..<(min(count, g * group + group) - g * group) {
-            let entry = index[slots[r + k]]
+            let entry = table[slots[r + k]].load(ordering: .relaxed)
             entries[r + k] = entry
-            if entry != 0 { commitcheck_prefetch(arena + Int(entry - 1) * w) }
+            if entry != 0 && entry <= known { commitcheck_prefetch(arena + Int(entry - 1) * w) }
           }
         }
         // Stage 3: compare group g, probing on where the first slot held another state.
@@ -238,7 +255,7 @@ struct StateStore {
             var slot = slots[r + k - g * group]
             var entry = entries[r + k - g * group]
             var result = missing
-            while entry != 0 {
+            while entry != 0 && entry <= known {
               let at = Int(entry - 1) * w
               var equal = true
               for i in 0..<w where arena[at + i] != words[base + i] {
@@ -250,7 +267,7 @@ struct StateStore {
                 break
               }
               slot = (slot + 1) & mask
-              entry = index[slot]
+              entry = table[slot].load(ordering: .relaxed)
             }
             ids[Int(positions[k])] = result
             ends[Int(positions[k])] = slot

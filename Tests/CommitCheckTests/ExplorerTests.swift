@@ -317,6 +317,37 @@ struct ThreadEquivalenceTests {
     #expect(reports[0] == reports[2])
   }
 
+  @Test("Expanding a batch while the previous one merges changes nothing, with or without edges")
+  func overlappedBatches() throws {
+    // Batches of 64 states: every level of this model spans several, so most batches begin
+    // while the one before merges, and their lookups race with its inserts.
+    var options = CompileOptions()
+    options.parameters["N"] = 4
+    options.crash["Coordinator"] = 1
+    let model = try loadModel(path: modelPath("two-phase-commit"), options: options)
+    for keepEdges in [false, true] {
+      var results: [Exploration] = []
+      for threads in [1, 2, 3] {
+        var explorer = ExplorerOptions()
+        explorer.threads = threads
+        explorer.keepEdges = keepEdges
+        explorer.batchStates = 64
+        results.append(Explorer().explore(model.system, options: explorer))
+      }
+      for ex in results.dropFirst() {
+        #expect(ex.overlappedBatches > 10)
+        #expect(ex.stateCount == results[0].stateCount && ex.transitions == results[0].transitions)
+        #expect(ex.parents == results[0].parents)
+        #expect(ex.edgeTargets == results[0].edgeTargets && ex.edgeActions == results[0].edgeActions)
+        #expect(ex.firstViolation == results[0].firstViolation && ex.firstBlocked == results[0].firstBlocked)
+        #expect(ex.hasBackEdge == results[0].hasBackEdge)
+        let lost = (0..<UInt32(ex.stateCount)).filter { ex.id(of: ex.state($0)) != $0 }
+        #expect(lost.isEmpty, "\(lost.count) states not found again")
+      }
+      #expect(results[0].overlappedBatches == 0)
+    }
+  }
+
   @Test("With edges kept, the graph is identical for any number of threads")
   func sameGraph() throws {
     var options = CompileOptions()
