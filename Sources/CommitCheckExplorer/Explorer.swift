@@ -208,7 +208,7 @@ public struct Explorer: Sendable {
     var level = 0
     var lastReport = started
     let batchLimit = threads == 1 ? 256 : max(1, options.batchStates)
-    let chunkLimit = max(1, min(256, batchLimit / 4))
+    let chunkLimit = threads == 1 ? batchLimit : max(1, min(256, batchLimit / 4))
     let w = system.layout.wordCount
     let crew = UncheckedBox(workers)
     var spare: [ExpansionOutput] = []

@@ -18,8 +18,9 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
 
   /// Room for `capacity` elements, all zero bits. `reserve` maps the room without reserving
   /// swap for it (`MAP_NORESERVE`): for a buffer sized for the worst case, of which only the
-  /// pages written ever become resident.
-  init(capacity: Int, reserve: Bool = false) {
+  /// pages written ever become resident. Nil when a reservation is refused (an address-space
+  /// limit, say); running out of memory otherwise stops the process with a message.
+  init?(capacity: Int, reserve: Bool) {
     let wanted = max(1, capacity) * MemoryLayout<Element>.stride
     let page = wanted >= PageBuffer.hugePage ? PageBuffer.hugePage : 4096
     byteCount = (wanted + page - 1) / page * page
@@ -28,6 +29,7 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     let flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserve ? MAP_NORESERVE : 0)
     let raw = mmap(nil, byteCount, PROT_READ | PROT_WRITE, flags, -1, 0)
     guard let raw, raw != UnsafeMutableRawPointer(bitPattern: -1) else {
+      if reserve { return nil }
       fatalError("the state store could not map \(byteCount) bytes of memory (errno \(errno))")
     }
     if page == PageBuffer.hugePage { _ = madvise(raw, byteCount, MADV_HUGEPAGE) }
@@ -47,9 +49,13 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     #endif
   }
 
-  /// A new buffer of `capacity` elements starting with this one's first `count`.
-  func copy(count: Int, capacity: Int, reserve: Bool = false) -> PageBuffer {
-    let fresh = PageBuffer(capacity: capacity, reserve: reserve)
+  /// Room for `capacity` elements, all zero bits.
+  convenience init(capacity: Int) { self.init(capacity: capacity, reserve: false)! }
+
+  /// A new buffer of `capacity` elements starting with this one's first `count` (nil when a
+  /// reservation is refused).
+  func copy(count: Int, capacity: Int, reserve: Bool = false) -> PageBuffer? {
+    guard let fresh = PageBuffer(capacity: capacity, reserve: reserve) else { return nil }
     fresh.base.update(from: base, count: count)
     return fresh
   }

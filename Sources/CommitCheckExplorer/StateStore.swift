@@ -122,7 +122,8 @@ struct StateStore {
     if arenaCount + wordsPerState > arena.capacity {
       let doubled = 2 * (arenaCount + wordsPerState)
       let reserve = doubled > StateStore.arenaInPlace && arenaLimit > doubled
-      arena = arena.copy(count: arenaCount, capacity: reserve ? arenaLimit : doubled, reserve: reserve)
+      arena = (reserve ? arena.copy(count: arenaCount, capacity: arenaLimit, reserve: true) : nil)
+        ?? arena.copy(count: arenaCount, capacity: doubled)!
     }
     for i in 0..<wordsPerState { arena.base[arenaCount + i] = words[i] }
     arenaCount += wordsPerState
