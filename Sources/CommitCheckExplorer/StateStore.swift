@@ -226,7 +226,7 @@ struct StateStore {
     }
     let arena = arena.base, known = UInt32(self.count)
     let table = StateStore.slots(index)
-    let group = 8, ring = 3 * group
+    let group = 16, ring = 3 * group
     let groups = (count + group - 1) / group
     withUnsafeTemporaryAllocation(of: Int.self, capacity: ring) { slots in
       withUnsafeTemporaryAllocation(of: UInt32.self, capacity: ring) { entries in
