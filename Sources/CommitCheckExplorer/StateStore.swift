@@ -59,8 +59,8 @@ struct StateStore {
   /// Slots in the table.
   var tableSize: Int { mask + 1 }
 
-  /// The words of the states from id `arenaBase` on, read-only: valid while the store is
-  /// neither changed nor released (workers read it while nothing inserts).
+  /// The words of the states from id `arenaBase` up to `count`, read-only: valid while this
+  /// copy of the store lives, since the owner's later inserts never move or overwrite them.
   var arenaWords: UnsafePointer<UInt64> { UnsafePointer(arena.base) }
 
   /// An upper bound on the probability that hash compaction missed a state: a state is missed
@@ -104,8 +104,9 @@ struct StateStore {
   /// Inserts a packed state; returns whether it was new and its id.
   ///
   /// `hint`, when given, is where a lookup of the same state (`findAll`) ended, at this
-  /// `generation`: the first empty slot of its probe sequence then. Every slot before it held
-  /// another state, and slots are never emptied, so probing resumes there.
+  /// `generation`: the first slot of its probe sequence that was empty, or held a state the
+  /// lookup's snapshot did not know. Every slot before it held another state, and slots are
+  /// never emptied, so probing resumes there.
   mutating func insert(_ words: [UInt64], hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
     // Exact storage needs the fingerprint only to find where to start.
     let fp = compact || hint == nil ? StateStore.fingerprint(words, count: wordsPerState) : 0
