@@ -592,19 +592,33 @@ final class ExpansionWorker {
         }
       }
     }
-    var cursor = 0
-    for k in out.info.indices {
-      let source = UInt32(out.sources[k])
-      for j in cursor..<(cursor + Int(out.info[k].successors)) {
-        let target = out.targets[j]
-        if target == ExpansionWorker.unknown {
-          out.unresolved.append(Int32(j))
-          out.info[k].unresolved += 1
-        } else if target != ExpansionWorker.selfLoop, target < source, !out.actions[j].kind.isFailure {
-          out.info[k].knownBackEdge = true
+    // List the successors still unknown, without a branch per successor (about one in twelve
+    // is unknown, at random). `unknown` and `selfLoop` exceed every id, so `target < source`
+    // holds only for a stored state found with a smaller id.
+    let total = out.actions.count
+    out.unresolved.append(contentsOf: repeatElement(0, count: total))
+    var listed = 0
+    out.targets.withUnsafeBufferPointer { targets in
+      out.actions.withUnsafeBufferPointer { actions in
+        out.unresolved.withUnsafeMutableBufferPointer { list in
+          out.info.withUnsafeMutableBufferPointer { info in
+            var cursor = 0
+            for k in info.indices {
+              let source = UInt32(out.sources[k])
+              let before = listed
+              for j in cursor..<(cursor + Int(info[k].successors)) {
+                let target = targets[j]
+                list[listed] = Int32(j)
+                listed += target == ExpansionWorker.unknown ? 1 : 0
+                if target < source && !actions[j].kind.isFailure { info[k].knownBackEdge = true }
+              }
+              info[k].unresolved = Int32(listed - before)
+              cursor += Int(info[k].successors)
+            }
+          }
         }
       }
-      cursor += Int(out.info[k].successors)
     }
+    out.unresolved.removeLast(total - listed)
   }
 }
