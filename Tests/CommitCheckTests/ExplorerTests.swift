@@ -278,14 +278,19 @@ struct ExplorerTests {
 
 /// Parallel exploration must not change anything a user can see.
 struct ThreadEquivalenceTests {
+  /// The shipped 2PC with `participants` participants and a coordinator that may crash once.
+  func twoPhaseWithCoordinatorCrash(participants: Int) throws -> LoadedModel {
+    var options = CompileOptions()
+    options.parameters["N"] = participants
+    options.crash["Coordinator"] = 1
+    return try loadModel(path: modelPath("two-phase-commit"), options: options)
+  }
+
   @Test("The index rebuilt by several threads finds every state, with the same parents")
   func parallelRehash() throws {
     // Past 4,096 states two or three threads rebuild the index when it grows
     // (StateStore.rehash); this model has enough states for that to happen three times.
-    var options = CompileOptions()
-    options.parameters["N"] = 5
-    options.crash["Coordinator"] = 1
-    let model = try loadModel(path: modelPath("two-phase-commit"), options: options)
+    let model = try twoPhaseWithCoordinatorCrash(participants: 5)
     var parents: [[UInt32]] = []
     for threads in [1, 2, 3] {
       var explorer = ExplorerOptions()
@@ -321,10 +326,7 @@ struct ThreadEquivalenceTests {
   func overlappedBatches() throws {
     // Batches of 64 states: every level of this model spans several, so most batches begin
     // while the one before merges, and their lookups race with its inserts.
-    var options = CompileOptions()
-    options.parameters["N"] = 4
-    options.crash["Coordinator"] = 1
-    let model = try loadModel(path: modelPath("two-phase-commit"), options: options)
+    let model = try twoPhaseWithCoordinatorCrash(participants: 4)
     for keepEdges in [false, true] {
       var results: [Exploration] = []
       for threads in [1, 2, 3] {
