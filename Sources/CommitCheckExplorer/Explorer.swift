@@ -476,23 +476,13 @@ final class ExpansionWorker {
 
   let symmetry: Symmetry?
   private var canonical: [Int]
-  /// Read once per state, as plain integers: each process's first slot (its control state; the
-  /// next is its crashed flag), its decision code by control state (0 none, 1 commit, 2 abort)
-  /// from `decisionStart[p]` in `decisionCodes`, and which properties are invariants.
-  private let processBases: [Int]
-  private let decisionStart: [Int]
-  private let decisionCodes: [UInt8]
+  /// Which properties are invariants, read on every state (`system.properties` holds strings,
+  /// which iterating it would retain and release).
   private let invariants: [Bool]
 
   init(_ system: TransitionSystem, symmetry: Symmetry?) {
     self.system = system
     self.symmetry = symmetry
-    processBases = system.processes.map(\.base)
-    let tables = system.processes.map { p in
-      system.roles[p.role].decisions.map { d -> UInt8 in d == .commit ? 1 : d == .abort ? 2 : 0 }
-    }
-    decisionStart = tables.indices.map { p in tables[..<p].reduce(0) { $0 + $1.count } }
-    decisionCodes = tables.flatMap { $0 }
     invariants = system.properties.map { $0.kind == .invariant }
     canonical = Array(repeating: 0, count: system.layout.slotCount)
     generator = SuccessorGenerator(system)
@@ -516,16 +506,9 @@ final class ExpansionWorker {
       layout.unpack(arena + at, into: &slots)
       for i in 0..<w { current[i] = arena[at + i] }
       var facts = SourceInfo()
-      // Atomicity: no two processes hold conflicting decisions. Live and undecided: a process
-      // that has not crashed and has not decided.
-      var seen: UInt8 = 0
-      for p in processBases.indices {
-        let base = processBases[p]
-        let code = decisionCodes[decisionStart[p] + slots[base]]
-        seen |= code
-        if code == 0 && slots[base + 1] == 0 { facts.liveUndecided = true }
-      }
-      facts.atomicityViolated = seen == 3
+      let (atomic, liveUndecided) = generator.decisionFacts(slots)
+      facts.atomicityViolated = !atomic
+      facts.liveUndecided = liveUndecided
       do {
         // Every property is evaluated on every state, so a model error in one shows here.
         for i in invariants.indices {

@@ -16,7 +16,12 @@ public final class SuccessorGenerator {
   public let system: TransitionSystem
   let program: Program
   let env: Env
-  let decisionTable: [[UInt8]]
+  /// Per process: its first slot (its control state; the next is its crashed flag), and its
+  /// decision code by control state (0 none, 1 commit, 2 abort) from `decisionStart[p]` in
+  /// `decisionCodes`. Flat arrays of plain integers: read on every state.
+  let processBases: [Int]
+  let decisionStart: [Int]
+  let decisionCodes: [UInt8]
   var stack: [ArraySlice<CStmt>] = []
   /// Property values memoized on the slots each property reads (`Program.propertyReads`): per
   /// property, the bit position of each read slot in the key (empty when its slots take more
@@ -70,9 +75,12 @@ public final class SuccessorGenerator {
     self.system = system
     self.program = system.program
     self.env = Env(localCount: system.program.localCount)
-    decisionTable = system.processes.map { p in
-      system.roles[p.role].decisions.map { d in d == .commit ? 1 : d == .abort ? 2 : 0 }
+    let tables = system.processes.map { p in
+      system.roles[p.role].decisions.map { d -> UInt8 in d == .commit ? 1 : d == .abort ? 2 : 0 }
     }
+    processBases = system.processes.map(\.base)
+    decisionStart = tables.indices.map { p in tables[..<p].reduce(0) { $0 + $1.count } }
+    decisionCodes = tables.flatMap { $0 }
     var keyBits: [Int] = []
     memoShifts = system.program.propertyReads.map { reads in
       let (shifts, bits) = system.layout.keyLayout(reads)
@@ -138,14 +146,24 @@ public final class SuccessorGenerator {
 
   /// 0 none, 1 commit, 2 abort: the decision of process `p`'s control state.
   public func decisionCode(_ state: [Int], process p: Int) -> UInt8 {
-    decisionTable[p][state[system.processes[p].base]]
+    decisionCodes[decisionStart[p] + state[processBases[p]]]
   }
 
   /// True when no two processes hold conflicting decisions.
-  public func isAtomic(_ state: [Int]) -> Bool {
+  public func isAtomic(_ state: [Int]) -> Bool { decisionFacts(state).atomic }
+
+  /// In one pass over the processes: whether no two hold conflicting decisions, and whether one
+  /// that has not crashed has not decided either.
+  public func decisionFacts(_ state: [Int]) -> (atomic: Bool, liveUndecided: Bool) {
     var seen: UInt8 = 0
-    for p in 0..<decisionTable.count { seen |= decisionTable[p][state[system.processes[p].base]] }
-    return seen != 3
+    var live = false
+    for p in processBases.indices {
+      let base = processBases[p]
+      let code = decisionCodes[decisionStart[p] + state[base]]
+      seen |= code
+      if code == 0 && state[base + 1] == 0 { live = true }
+    }
+    return (seen != 3, live)
   }
 
   /// Evaluates user property `index` (an `invariant` or `eventually` expression).
