@@ -198,30 +198,32 @@ struct StateStore {
     let w = wordsPerState
     let index = index.base, mask = mask
     if let fingerprints = fingerprints?.base {
-      // One table, one probe sequence, no arena to compare against: prefetch `ahead` lookups on.
+      // One table, one probe sequence, no arena to compare against: fingerprint `ahead`
+      // lookups on and prefetch their slots, keeping the fingerprints for their turn.
       let ahead = 8
-      for k in 0..<min(ahead, count) {
-        let fp = StateStore.fingerprint(words, from: Int(positions[k]) * w, count: w)
-        commitcheck_prefetch(fingerprints + (Int(truncatingIfNeeded: fp) & mask))
-      }
-      for k in 0..<count {
-        if k + ahead < count {
-          let fp = StateStore.fingerprint(words, from: Int(positions[k + ahead]) * w, count: w)
+      withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ahead) { upcoming in
+        func fingerprintAhead(_ k: Int) {
+          let fp = StateStore.fingerprint(words, from: Int(positions[k]) * w, count: w)
+          upcoming[k % ahead] = fp
           commitcheck_prefetch(fingerprints + (Int(truncatingIfNeeded: fp) & mask))
         }
-        let at = Int(positions[k])
-        let fp = StateStore.fingerprint(words, from: at * w, count: w)
-        var slot = Int(truncatingIfNeeded: fp) & mask
-        var result = missing
-        while fingerprints[slot] != 0 {
-          if fingerprints[slot] == fp {
-            result = index[slot]
-            break
+        for k in 0..<min(ahead, count) { fingerprintAhead(k) }
+        for k in 0..<count {
+          let fp = upcoming[k % ahead]
+          if k + ahead < count { fingerprintAhead(k + ahead) }
+          let at = Int(positions[k])
+          var slot = Int(truncatingIfNeeded: fp) & mask
+          var result = missing
+          while fingerprints[slot] != 0 {
+            if fingerprints[slot] == fp {
+              result = index[slot]
+              break
+            }
+            slot = (slot + 1) & mask
           }
-          slot = (slot + 1) & mask
+          ids[at] = result
+          ends[at] = slot
         }
-        ids[at] = result
-        ends[at] = slot
       }
       return
     }
