@@ -35,6 +35,11 @@ public struct ExplorerOptions: Sendable {
   /// missed, with the probability `Exploration.omissionBound`). Edges are then never kept: the
   /// analyses that need them read every state, which compaction no longer holds.
   public var compactHash = false
+  /// Expand states on their packed words (`PackedMoves`) when there is no symmetry reduction;
+  /// off, the general path, which unpacks every state (for tests that compare the two).
+  var packedExpansion = true
+  /// Moves `PackedMoves` memoizes before it starts over (small in tests, to exercise that).
+  var packedMoveLimit = PackedMoves.moveLimit
   public init() {}
 }
 
@@ -174,9 +179,9 @@ public struct Explorer: Sendable {
     // Worker 0 runs while no other does (or on the calling thread); the others get copies of the
     // system, so no two threads touch the same reference counts.
     let workers = (0..<threads).map { k in
-      if k == 0 { return ExpansionWorker(system, symmetry: options.symmetry) }
+      if k == 0 { return ExpansionWorker(system, symmetry: options.symmetry, options: options) }
       let copy = system.independentCopy()
-      return ExpansionWorker(copy, symmetry: options.symmetry.map { (try? Symmetry(copy)) ?? $0 })
+      return ExpansionWorker(copy, symmetry: options.symmetry.map { (try? Symmetry(copy)) ?? $0 }, options: options)
     }
     var options = options
     if options.compactHash { options.keepEdges = false }
@@ -263,7 +268,8 @@ public struct Explorer: Sendable {
         let infos = out.info, targets = out.targets, successorWords = out.words
         let actions = out.actions, unresolved = out.unresolved, violations = out.violations
         let hints = out.hints
-        for (k, sid) in out.sources.enumerated() {
+        for k in 0..<out.sources.count {
+          let sid = out.sources[k]
           if id == levelEnd {
             level += 1
             levelEnd = ex.store.count
@@ -429,37 +435,50 @@ final class ExpansionBatch: @unchecked Sendable {
 /// What the expansion of a chunk hands to the merge: the successors' packed words and actions,
 /// the lookups' results, and per-state facts.
 final class ExpansionOutput {
-  var sources: [Int] = []
-  var info: [SourceInfo] = []
-  var words: [UInt64] = []
-  var actions: [Action] = []
+  var sources = RawList<Int>()
+  var info = RawList<SourceInfo>()
+  var words = RawList<UInt64>()
+  var actions = RawList<Action>()
   /// Per successor: its id when stored before the batch, `selfLoop`, or `unknown`.
-  var targets: [UInt32] = []
+  var targets = RawList<UInt32>()
   /// The successors to look up in the store (all but self-loops), and the self-loops.
-  var pending: [Int32] = []
-  var selfLoops: [Int32] = []
+  var pending = RawList<Int32>()
+  var selfLoops = RawList<Int32>()
   /// After the lookups: the successors still unknown, by index, in order.
-  var unresolved: [Int32] = []
+  var unresolved = RawList<Int32>()
   /// Per successor still unknown: where its lookup ended, a hint for the insert, valid while
   /// the store's generation is `generation`.
-  var hints: [Int] = []
+  var hints = RawList<Int>()
   var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
-  var violations: [Int32] = []
+  var violations = RawList<Int32>()
   /// The model error that stopped the expansion, if any.
   var error: ModelRuntimeError?
 
+  deinit {
+    sources.free()
+    info.free()
+    words.free()
+    actions.free()
+    targets.free()
+    pending.free()
+    selfLoops.free()
+    unresolved.free()
+    hints.free()
+    violations.free()
+  }
+
   func clear() {
-    sources.removeAll(keepingCapacity: true)
-    info.removeAll(keepingCapacity: true)
-    words.removeAll(keepingCapacity: true)
-    actions.removeAll(keepingCapacity: true)
-    targets.removeAll(keepingCapacity: true)
-    pending.removeAll(keepingCapacity: true)
-    selfLoops.removeAll(keepingCapacity: true)
-    unresolved.removeAll(keepingCapacity: true)
-    hints.removeAll(keepingCapacity: true)
-    violations.removeAll(keepingCapacity: true)
+    sources.removeAll()
+    info.removeAll()
+    words.removeAll()
+    actions.removeAll()
+    targets.removeAll()
+    pending.removeAll()
+    selfLoops.removeAll()
+    unresolved.removeAll()
+    hints.removeAll()
+    violations.removeAll()
     error = nil
   }
 }
@@ -479,13 +498,16 @@ final class ExpansionWorker {
   /// Which properties are invariants, read on every state (`system.properties` holds strings,
   /// which iterating it would retain and release).
   private let invariants: [Bool]
+  /// Without symmetry, states are expanded on their packed words.
+  private let packedMoves: PackedMoves?
 
-  init(_ system: TransitionSystem, symmetry: Symmetry?) {
+  init(_ system: TransitionSystem, symmetry: Symmetry?, options: ExplorerOptions) {
     self.system = system
     self.symmetry = symmetry
     invariants = system.properties.map { $0.kind == .invariant }
     canonical = Array(repeating: 0, count: system.layout.slotCount)
     generator = SuccessorGenerator(system)
+    packedMoves = symmetry == nil && options.packedExpansion ? PackedMoves(generator, moveLimit: options.packedMoveLimit) : nil
     slots = Array(repeating: 0, count: system.layout.slotCount)
     current = Array(repeating: 0, count: system.layout.wordCount)
     next = current
@@ -496,10 +518,21 @@ final class ExpansionWorker {
   func expand(_ ids: Range<Int>, store: StateStore, into out: ExpansionOutput) {
     out.clear()
     out.generation = store.generation
+    if let packedMoves {
+      packedMoves.expand(ids, arena: store.arenaWords, arenaBase: store.arenaBase, invariants: invariants, into: out)
+    } else {
+      generate(ids, store: store, into: out)
+    }
+    resolve(out, store: store)
+  }
+
+  /// Expands the stored states `ids` into `out`, up to the lookups: their facts, invariant
+  /// violations, and successors' words and actions. The general path, which unpacks every
+  /// state: the one symmetry reduction takes, since it canonicalizes the unpacked successors.
+  private func generate(_ ids: Range<Int>, store: StateStore, into out: ExpansionOutput) {
     let arena = store.arenaWords
     let layout = system.layout
     let w = layout.wordCount
-    let masks = layout.masks, shifts = layout.shifts
     for id in ids {
       out.sources.append(id)
       let at = (id - store.arenaBase) * w
@@ -520,32 +553,19 @@ final class ExpansionWorker {
         }
         let start = out.actions.count
         try generator.moves(of: slots) { action, writes in
-          let loop: Bool
-          if w == 1 && symmetry == nil {
-            // One word: patch it in a register.
-            var word = current[0]
-            for k in stride(from: 0, to: writes.count, by: 2) {
-              let slot = writes[k]
-              word = (word & ~(masks[slot] << shifts[slot]))
-                | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
-            }
-            out.words.append(word)
-            loop = word == current[0]
+          if let symmetry {
+            for i in 0..<slots.count { canonical[i] = slots[i] }
+            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { canonical[writes[k]] = writes[k + 1] }
+            symmetry.canonicalize(&canonical)
+            layout.pack(canonical, into: &next)
           } else {
-            if let symmetry {
-              for i in 0..<slots.count { canonical[i] = slots[i] }
-              for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) { canonical[writes[k]] = writes[k + 1] }
-              symmetry.canonicalize(&canonical)
-              layout.pack(canonical, into: &next)
-            } else {
-              for i in 0..<w { next[i] = current[i] }
-              for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
-                layout.patch(&next, slot: writes[k], value: writes[k + 1])
-              }
+            for i in 0..<w { next[i] = current[i] }
+            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
+              layout.patch(&next, slot: writes[k], value: writes[k + 1])
             }
-            out.words.append(contentsOf: next)
-            loop = next == current
           }
+          out.words.append(contentsOf: next)
+          let loop = next == current
           if loop { out.selfLoops.append(Int32(out.actions.count)) } else { out.pending.append(Int32(out.actions.count)) }
           out.actions.append(action)
           if !action.kind.isFailure {
@@ -562,45 +582,36 @@ final class ExpansionWorker {
       out.info.append(facts)
       if facts.failed { break }
     }
+  }
+
+  /// Looks up the successors of `out` in `store` and lists those still unknown.
+  private func resolve(_ out: ExpansionOutput, store: StateStore) {
     // Filled in bulk rather than per successor: the lookups write the rest.
-    out.targets.append(contentsOf: repeatElement(ExpansionWorker.unknown, count: out.actions.count))
-    for j in out.selfLoops { out.targets[Int(j)] = ExpansionWorker.selfLoop }
-    out.hints.append(contentsOf: repeatElement(0, count: out.actions.count))
-    out.words.withUnsafeBufferPointer { words in
-      out.pending.withUnsafeBufferPointer { pending in
-        out.targets.withUnsafeMutableBufferPointer { targets in
-          out.hints.withUnsafeMutableBufferPointer { hints in
-            store.findAll(words, positions: pending, missing: ExpansionWorker.unknown, into: targets, ends: hints)
-          }
-        }
-      }
-    }
+    let total = out.actions.count
+    out.targets.append(repeating: ExpansionWorker.unknown, count: total)
+    let targets = out.targets
+    for j in out.selfLoops.buffer { targets[Int(j)] = ExpansionWorker.selfLoop }
+    out.hints.append(repeating: 0, count: total)
+    store.findAll(out.words.buffer, positions: out.pending.buffer, missing: ExpansionWorker.unknown,
+                  into: targets.mutableBuffer, ends: out.hints.mutableBuffer)
     // List the successors still unknown, without a branch per successor (about one in twelve
     // is unknown, at random). `unknown` and `selfLoop` exceed every id, so `target < source`
     // holds only for a stored state found with a smaller id.
-    let total = out.actions.count
-    out.unresolved.append(contentsOf: repeatElement(0, count: total))
+    out.unresolved.append(repeating: 0, count: total)
+    let list = out.unresolved, actions = out.actions, info = out.info, sources = out.sources
     var listed = 0
-    out.targets.withUnsafeBufferPointer { targets in
-      out.actions.withUnsafeBufferPointer { actions in
-        out.unresolved.withUnsafeMutableBufferPointer { list in
-          out.info.withUnsafeMutableBufferPointer { info in
-            var cursor = 0
-            for k in info.indices {
-              let source = UInt32(out.sources[k])
-              let before = listed
-              for j in cursor..<(cursor + Int(info[k].successors)) {
-                let target = targets[j]
-                list[listed] = Int32(j)
-                listed += target == ExpansionWorker.unknown ? 1 : 0
-                if target < source && !actions[j].kind.isFailure { info[k].knownBackEdge = true }
-              }
-              info[k].unresolved = Int32(listed - before)
-              cursor += Int(info[k].successors)
-            }
-          }
-        }
+    var cursor = 0
+    for k in 0..<info.count {
+      let source = UInt32(sources[k])
+      let before = listed
+      for j in cursor..<(cursor + Int(info[k].successors)) {
+        let target = targets[j]
+        list[listed] = Int32(j)
+        listed += target == ExpansionWorker.unknown ? 1 : 0
+        if target < source && !actions[j].kind.isFailure { info[k].knownBackEdge = true }
       }
+      info[k].unresolved = Int32(listed - before)
+      cursor += Int(info[k].successors)
     }
     out.unresolved.removeLast(total - listed)
   }

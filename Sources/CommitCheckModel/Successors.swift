@@ -19,9 +19,9 @@ public final class SuccessorGenerator {
   /// Per process: its first slot (its control state; the next is its crashed flag), and its
   /// decision code by control state (0 none, 1 commit, 2 abort) from `decisionStart[p]` in
   /// `decisionCodes`. Flat arrays of plain integers: read on every state.
-  let processBases: [Int]
-  let decisionStart: [Int]
-  let decisionCodes: [UInt8]
+  public let processBases: [Int]
+  public let decisionStart: [Int]
+  public let decisionCodes: [UInt8]
   var stack: [ArraySlice<CStmt>] = []
   /// Property values memoized on the slots each property reads (`Program.propertyReads`): per
   /// property, the bit position of each read slot in the key (empty when its slots take more
@@ -54,8 +54,15 @@ public final class SuccessorGenerator {
   let moveCacheBase: [Int]
   let moveTableSize: Int
   let moveCacheSize: Int
+  /// Per process: every slot its moves read (sorted, leaving out slots that are always 0), as
+  /// `processMoves` documents; its moves are a function of these slots' values.
+  public let moveReads: [[Int]]
+  /// Every slot `failures(of:)` reads (sorted, leaving out slots that are always 0): the crashed
+  /// flags, the budgets, the partition mask and, when messages can be lost or duplicated, the
+  /// network. The failure moves are a function of these slots' values.
+  public let failureReads: [Int]
   /// Whether any failure budget is above zero: without one, no state has a failure move.
-  let failuresPossible: Bool
+  public let failuresPossible: Bool
   /// Allocated on the first call of `moves`.
   var moveTable: [Int32] = []
   var moveCacheKeys: [UInt64] = []
@@ -92,6 +99,7 @@ public final class SuccessorGenerator {
     memoCaches = memoTables.map { _ in [] }
     var keySlots: [Int] = [], keyShifts: [Int] = [], keyRange: [Range<Int>] = [], keyWidth: [Int] = []
     var tableBase: [Int] = [], cacheBase: [Int] = [], tableSize = 0, cacheSize = 0
+    var reads: [[Int]] = []
     for (p, info) in system.processes.enumerated() {
       let role = system.roles[info.role]
       let blockEnd = info.base + 2 + (role.vars.map { v in
@@ -107,6 +115,7 @@ public final class SuccessorGenerator {
       slots.formUnion(system.program.roleReads[info.role])
       // Slots that are always 0 take no bits.
       let sorted = slots.sorted().filter { system.layout.maxValues[$0] > 0 }
+      reads.append(sorted)
       let (shifts, bits) = system.layout.keyLayout(sorted)
       let memoized = bits <= 62 && !sorted.isEmpty
       let direct = bits <= SuccessorGenerator.moveKeyBits
@@ -123,9 +132,17 @@ public final class SuccessorGenerator {
     }
     (moveKeySlots, moveKeyShifts, moveKeyRange, moveKeyWidth) = (keySlots, keyShifts, keyRange, keyWidth)
     (moveTableBase, moveCacheBase, moveTableSize, moveCacheSize) = (tableBase, cacheBase, tableSize, cacheSize)
+    moveReads = reads
     let g = system.program.globals
     let budgets = g.crash + g.recover + [g.lose, g.duplicate, g.partitionBudget]
     failuresPossible = budgets.contains { system.layout.maxValues[$0] > 0 }
+    var failureSlots = Set(budgets + [g.partitionMask] + system.processes.map { $0.base + 1 })
+    if system.layout.maxValues[g.lose] > 0 || system.layout.maxValues[g.duplicate] > 0 {
+      let net = system.program.network
+      let width = net.semantics == .fifo ? net.capacity : 1
+      for channel in net.channels { failureSlots.formUnion(channel.slot..<(channel.slot + width)) }
+    }
+    failureReads = failureSlots.sorted().filter { system.layout.maxValues[$0] > 0 }
   }
 
   /// The initial states: the declared initial values, then each process's `start` block.
@@ -489,6 +506,26 @@ public final class SuccessorGenerator {
       try failures(of: state) { action, _ in emitCurrent(action, emit) }
     }
   }
+
+  /// The moves of process `p` alone in `state`, unmemoized, as `moves(of:_:)` emits them.
+  public func moves(of state: [Int], process p: Int, _ emit: (Action, UnsafeBufferPointer<Int>) -> Void)
+    throws(ModelRuntimeError)
+  {
+    reset(state, process: -1)
+    try processMoves(p, state) { action in emitCurrent(action, emit) }
+  }
+
+  /// The failure moves of `state` (crashes, recoveries, losses, duplications, partitions), as
+  /// `moves(of:_:)` emits them after the process moves.
+  public func failureMoves(of state: [Int], _ emit: (Action, UnsafeBufferPointer<Int>) -> Void)
+    throws(ModelRuntimeError)
+  {
+    reset(state, process: -1)
+    try failures(of: state) { action, _ in emitCurrent(action, emit) }
+  }
+
+  /// The slots user property `index` reads: its value is a function of theirs.
+  public func propertyReads(_ index: Int) -> [Int] { program.propertyReads[index] }
 
   /// Forgets every memoized move (the memo grew past its limit).
   private func flushMoveMemo() {

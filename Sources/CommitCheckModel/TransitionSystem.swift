@@ -1,6 +1,6 @@
 import CommitCheckLanguage
 
-public enum ActionKind: UInt8, Sendable, Hashable {
+public enum ActionKind: UInt8, Sendable, Hashable, BitwiseCopyable {
   case step, receive, timeout, crash, recover, lose, duplicate, partition
 
   /// Failures are environment moves: never forced by fairness, bounded by budgets.
@@ -17,7 +17,7 @@ public enum NetworkSemantics: String, Sendable {
 }
 
 /// One move of the system: what a trace prints, what fairness and rates are attached to.
-public struct Action: Sendable, Hashable {
+public struct Action: Sendable, Hashable, BitwiseCopyable {
   public var kind: ActionKind
   /// The acting (or crashing, recovering) process; -1 for network failures.
   public var process: Int32

@@ -1,4 +1,5 @@
 import CommitCheck
+@testable import CommitCheckExplorer
 import Foundation
 import Testing
 
@@ -50,6 +51,10 @@ struct DifferentialTests {
     let report = check(model, options: one)
     let json = ReportWriter.json(report)
     #expect(json == ReportWriter.json(check(model, options: two)), context)
+    // States are expanded on their packed words: the general path gives the same.
+    var general = one
+    general.packedExpansion = false
+    #expect(json == ReportWriter.json(check(model, options: general)), context)
     coverage.complete = report.complete
     coverage.violated = report.violated
 

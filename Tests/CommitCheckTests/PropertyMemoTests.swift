@@ -80,23 +80,11 @@ import Testing
   }
 
   @Test("Memoized moves equal the successor function on every state of every shipped model",
-        arguments: ["two-phase-commit", "two-phase-commit-cooperative", "three-phase-commit",
-                    "three-phase-commit-timeouts", "seed-naive-two-phase-commit",
-                    "seed-naive-three-phase-commit", "two-phase-tla"])
+        arguments: shippedModelNames)
   func memoizedMoves(_ name: String) throws {
     // Failures change what a process reads (crash flags, partition mask): all of them at once.
-    var options = CompileOptions()
-    options.parameters["N"] = 2
-    options.lose = 1
-    options.duplicate = name == "two-phase-tla" ? nil : 1
-    options.partition = 1
-    let model = try loadModel(path: modelPath(name), options: options)
-    let crashable = model.system.roles.map(\.name)
-    var withCrashes = options
-    for role in crashable { withCrashes.crash[role] = 1 }
-    withCrashes.recover[crashable[0]] = 1
-    for compile in [options, withCrashes] {
-      let loaded = try loadModel(path: modelPath(name), options: compile)
+    for crashes in [false, true] {
+      let loaded = try shippedWithFailures(name, crashes: crashes)
       var explorer = ExplorerOptions()
       explorer.maxStates = 200_000
       let exploration = Explorer().explore(loaded.system, options: explorer)

@@ -8,6 +8,28 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 func modelPath(_ name: String) -> String { "\(packageRoot)/models/\(name).commit" }
 
+/// The shipped models, by file name.
+let shippedModelNames = ["two-phase-commit", "two-phase-commit-cooperative", "three-phase-commit",
+                         "three-phase-commit-timeouts", "seed-naive-two-phase-commit",
+                         "seed-naive-three-phase-commit", "two-phase-tla"]
+
+/// A shipped model at N = 2 with one loss, duplication (none on a set network) and partition,
+/// and with `crashes`, one crash of every role and one recovery of the first: every kind of
+/// failure at once.
+func shippedWithFailures(_ name: String, crashes: Bool) throws -> LoadedModel {
+  var options = CompileOptions()
+  options.parameters["N"] = 2
+  options.lose = 1
+  options.duplicate = name == "two-phase-tla" ? nil : 1
+  options.partition = 1
+  let plain = try loadModel(path: modelPath(name), options: options)
+  guard crashes else { return plain }
+  let roles = plain.system.roles.map(\.name)
+  for role in roles { options.crash[role] = 1 }
+  options.recover[roles[0]] = 1
+  return try loadModel(path: modelPath(name), options: options)
+}
+
 /// Compiles model text written in a test.
 func compile(_ source: String, _ options: CompileOptions = CompileOptions()) throws -> LoadedModel {
   try compileModel(source: source, file: "test.commit", options: options)

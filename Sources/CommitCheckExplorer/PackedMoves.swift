@@ -1,0 +1,459 @@
+import CommitCheckModel
+
+/// Expands states on their packed words (without symmetry reduction), never unpacking a state
+/// whose moves and property values are all memoized.
+///
+/// The generator memoizes each process's moves on the slots the process reads, but it works on
+/// unpacked slots. Here each process's memo is keyed on those slots' bits, cut out of the words
+/// in runs of adjacent bits, and a memoized move is kept, per word, as the bits it clears and
+/// the bits it sets: a successor's word is `word & ~clear | set`. Property values are memoized
+/// the same way, and the decision facts are read off the words. The failure moves (crashes,
+/// losses, ...) are one more memo, keyed on the slots they read. The generator runs, on the
+/// unpacked slots, only when a memo misses.
+///
+/// Moves, their order and model errors are the generator's: an entry is made of the generator's
+/// own moves for the process, which depend only on the slots its key holds, and nothing is
+/// memoized from a computation that met a model error.
+final class PackedMoves {
+  private let generator: SuccessorGenerator
+  private let layout: StateLayout
+  private let w: Int
+  private let processes: Int
+  private let properties: Int
+  /// Per process: its control slot and crashed flag, and where its decision codes start in
+  /// `decisionCodes` (`SuccessorGenerator.decisionFacts`).
+  private let control: Table<Field>
+  private let crashed: Table<Field>
+  private let decisionStart: Table<Int>
+  private let decisionCodes: Table<UInt8>
+  /// Key `k` (process `k`; at `processes`, the failure moves; then property
+  /// `k - processes - 1`) is two words, `keyBits[k]` bits in
+  /// all (`Int.max` when they do not fit): the runs `runStart[k]..<runSplit[k]` make the first
+  /// word and `runSplit[k]..<runStart[k + 1]` the second, each placed at its `position`.
+  private let runs: Table<(field: Field, position: UInt64)>
+  private let runStart: Table<Int>
+  private let runSplit: Table<Int>
+  private let keyBits: Table<Int>
+  /// Moves of process `p` (of failures, at `p == processes`): keys of at most `directBits` bits index `moveTable` from
+  /// `tableBase[p]` directly; longer ones (up to two words) go to `caches[p]`. A table or cache
+  /// entry is an entry id + 1 (0: not yet known). Entry `e` is moves `entryStart[e]..<entryEnd[e]`;
+  /// move `m` is `moveAction[m]`, clearing the bits `moveClear[m * w + i]` of word `i` and
+  /// setting `moveSet[m * w + i]`.
+  private let tableBase: Table<Int>
+  private let moveTable: Table<Int32>
+  private let caches: Table<Cache>
+  private let entryStart: Table<Int32>
+  private let entryEnd: Table<Int32>
+  private let moveClear: Table<UInt64>
+  private let moveSet: Table<UInt64>
+  private let moveAction: Table<Action>
+  private let moveLimit: Int
+  private var entries = 0
+  private var moveCount = 0
+  /// Property `i`: keys of at most `propertyDirectBits` bits index `propertyTable` from
+  /// `propertyBase[i]` (0 unknown, 1 false, 2 true); longer ones (up to 61 bits) go to a
+  /// direct-mapped cache of `key << 2 | value` from `propertyCacheBase[i]`.
+  private let propertyBase: Table<Int>
+  private let propertyCacheBase: Table<Int>
+  private let propertyTable: Table<UInt8>
+  private let propertyCache: Table<UInt64>
+  /// The unpacked state, filled on a memo miss.
+  private var slots: [Int]
+
+  /// A direct-mapped cache of memo entries: line `l` holds an entry id + 1 in `entries[l]` for
+  /// the key `keys[2 * l], keys[2 * l + 1]`. It starts small and doubles, up to 2^`cacheBits`
+  /// lines, whenever it has missed twice as often as it has lines: a process meets few
+  /// distinct keys in one model and hundreds of thousands in another.
+  struct Cache {
+    var entries: UnsafeMutablePointer<Int32>
+    var keys: UnsafeMutablePointer<UInt64>
+    var lines: Int
+    var misses = 0
+
+    init(lines: Int) {
+      self.lines = lines
+      entries = UnsafeMutablePointer.allocate(capacity: lines)
+      entries.initialize(repeating: 0, count: lines)
+      keys = UnsafeMutablePointer.allocate(capacity: 2 * lines)
+      keys.initialize(repeating: 0, count: 2 * lines)
+    }
+
+    func free() {
+      entries.deallocate()
+      keys.deallocate()
+    }
+  }
+
+  /// Bits of one word: `(words[word] >> shift) & mask`.
+  struct Field {
+    var word: Int
+    var shift: UInt64
+    var mask: UInt64
+
+    @inline(__always)
+    func read(_ words: UnsafePointer<UInt64>) -> UInt64 { (words[word] >> shift) & mask }
+  }
+
+  static let directBits = 16
+  static let cacheBits = 18
+  static let initialCacheBits = 10
+  static let propertyDirectBits = 22
+  static let propertyCacheLines = 1 << 16
+  /// Memoized moves (and entries) at most, by default; past it the memo starts over.
+  static let moveLimit = 1 << 18
+
+  init(_ generator: SuccessorGenerator, moveLimit: Int = PackedMoves.moveLimit) {
+    let system = generator.system
+    let layout = system.layout
+    self.generator = generator
+    self.layout = layout
+    self.moveLimit = max(1, moveLimit)
+    w = layout.wordCount
+    processes = system.processes.count
+    properties = system.properties.count
+    func field(_ slot: Int) -> Field { Field(word: layout.wordIndex[slot], shift: layout.shifts[slot], mask: layout.masks[slot]) }
+    let bases = generator.processBases
+    control = Table(bases.map { field($0) })
+    crashed = Table(bases.map { field($0 + 1) })
+    decisionStart = Table(generator.decisionStart)
+    decisionCodes = Table(generator.decisionCodes)
+    var runList: [(field: Field, position: UInt64)] = [], starts = [0], splits: [Int] = [], bits: [Int] = []
+    let keys = generator.moveReads + [generator.failureReads] + (0..<properties).map { generator.propertyReads($0) }
+    for slots in keys {
+      // Slots are packed in order, so sorted slots have increasing (word, bit) positions.
+      var position: UInt64 = 0
+      var keyWord = 0
+      var split = -1
+      var open: (word: Int, shift: UInt64, width: UInt64)?
+      func close() {
+        guard var run = open else { return }
+        open = nil
+        while run.width > 0 {
+          if position == 64 {
+            // The key's next word.
+            keyWord += 1
+            position = 0
+            if keyWord == 1 { split = runList.count }
+          }
+          let width = min(run.width, 64 - position)
+          let mask: UInt64 = width >= 64 ? ~0 : (1 << width) - 1
+          runList.append((Field(word: run.word, shift: run.shift, mask: mask), position))
+          position += width
+          run = (run.word, run.shift + width, run.width - width)
+        }
+      }
+      for slot in Set(slots).sorted() {
+        let width = UInt64(StateLayout.bitWidth(layout.maxValues[slot]))
+        guard width > 0 else { continue }
+        let word = layout.wordIndex[slot], shift = layout.shifts[slot]
+        if let run = open, run.word == word, run.shift + run.width == shift {
+          open = (word, run.shift, run.width + width)
+        } else {
+          close()
+          open = (word, shift, width)
+        }
+      }
+      close()
+      splits.append(split < 0 ? runList.count : split)
+      starts.append(runList.count)
+      bits.append(keyWord <= 1 ? 64 * keyWord + Int(position) : Int.max)
+    }
+    runs = Table(runList)
+    runStart = Table(starts)
+    runSplit = Table(splits)
+    keyBits = Table(bits)
+    var tableBases: [Int] = [], tableSize = 0
+    for p in 0...processes {
+      tableBases.append(tableSize)
+      if bits[p] <= PackedMoves.directBits { tableSize += 1 << bits[p] }
+    }
+    tableBase = Table(tableBases)
+    moveTable = Table(repeating: 0, count: tableSize)
+    caches = Table((0...processes).map { p in
+      Cache(lines: bits[p] <= PackedMoves.directBits || bits[p] > 128 ? 1 : 1 << PackedMoves.initialCacheBits)
+    })
+    entryStart = Table(uninitialized: self.moveLimit)
+    entryEnd = Table(uninitialized: self.moveLimit)
+    moveClear = Table(uninitialized: self.moveLimit * w)
+    moveSet = Table(uninitialized: self.moveLimit * w)
+    moveAction = Table(uninitialized: self.moveLimit)
+    var propertyBases: [Int] = [], propertyCacheBases: [Int] = [], propertySize = 0, propertyCacheSize = 0
+    for i in 0..<properties {
+      let b = bits[processes + 1 + i]
+      propertyBases.append(propertySize)
+      propertyCacheBases.append(propertyCacheSize)
+      if b <= PackedMoves.propertyDirectBits {
+        propertySize += 1 << b
+      } else if b <= 61 {
+        propertyCacheSize += PackedMoves.propertyCacheLines
+      }
+    }
+    propertyBase = Table(propertyBases)
+    propertyCacheBase = Table(propertyCacheBases)
+    propertyTable = Table(repeating: 0, count: propertySize)
+    propertyCache = Table(repeating: 0, count: propertyCacheSize)
+    slots = Array(repeating: 0, count: layout.slotCount)
+  }
+
+  /// The first word of key `k`, all of it when `keyBits[k] <= 64`.
+  @inline(__always)
+  private func key(_ k: Int, _ state: UnsafePointer<UInt64>) -> UInt64 {
+    var key: UInt64 = 0
+    for r in runStart[k]..<runSplit[k] {
+      let run = runs[r]
+      key |= run.field.read(state) << run.position
+    }
+    return key
+  }
+
+  /// The second word of key `k` (0 when `keyBits[k] <= 64`).
+  @inline(__always)
+  private func keyHigh(_ k: Int, _ state: UnsafePointer<UInt64>) -> UInt64 {
+    var key: UInt64 = 0
+    for r in runSplit[k]..<runStart[k + 1] {
+      let run = runs[r]
+      key |= run.field.read(state) << run.position
+    }
+    return key
+  }
+
+  deinit {
+    for p in 0...processes { caches[p].free() }
+  }
+
+  @inline(__always)
+  private static func line(_ key: UInt64, _ high: UInt64 = 0, lines: Int) -> Int {
+    var h = (key ^ (high &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
+    h ^= h >> 29
+    return Int(truncatingIfNeeded: h >> 20) & (lines - 1)
+  }
+
+  private func unpack(_ state: UnsafePointer<UInt64>, _ unpacked: inout Bool) {
+    guard !unpacked else { return }
+    layout.unpack(state, into: &slots)
+    unpacked = true
+  }
+
+  /// Whether property `i` holds in `state`.
+  @inline(__always)
+  private func property(_ i: Int, _ state: UnsafePointer<UInt64>, _ unpacked: inout Bool)
+    throws(ModelRuntimeError) -> Bool
+  {
+    let bits = keyBits[processes + 1 + i]
+    let key = key(processes + 1 + i, state)
+    var line = -1
+    if bits <= PackedMoves.propertyDirectBits {
+      let known = propertyTable[propertyBase[i] + Int(key)]
+      if known != 0 { return known == 2 }
+    } else if bits <= 61 {
+      line = propertyCacheBase[i] + PackedMoves.line(key, lines: PackedMoves.propertyCacheLines)
+      let entry = propertyCache[line]
+      if entry & 3 != 0 && entry >> 2 == key { return entry & 3 == 2 }
+    }
+    unpack(state, &unpacked)
+    let holds = try generator.evaluateChecked(property: i, in: slots)
+    if bits <= PackedMoves.propertyDirectBits {
+      propertyTable[propertyBase[i] + Int(key)] = holds ? 2 : 1
+    } else if line >= 0 {
+      propertyCache[line] = key << 2 | (holds ? 2 : 1)
+    }
+    return holds
+  }
+
+  /// The memo entry of process `p`'s moves in `state` (whose key is not too long to memoize),
+  /// computed on a miss; nil when the moves are too many to memoize.
+  @inline(__always)
+  private func entry(_ p: Int, _ state: UnsafePointer<UInt64>, _ unpacked: inout Bool)
+    throws(ModelRuntimeError) -> Int?
+  {
+    let key = key(p, state)
+    guard keyBits[p] > PackedMoves.directBits else {
+      let line = tableBase[p] + Int(key)
+      let known = moveTable[line]
+      if known != 0 { return Int(known - 1) }
+      return try miss(p, state, &unpacked, key: (key, 0), line: line, keyLine: -1)
+    }
+    let high = keyHigh(p, state)
+    let cache = caches[p]
+    let line = PackedMoves.line(key, high, lines: cache.lines)
+    let known = cache.entries[line]
+    if known != 0 && cache.keys[2 * line] == key && cache.keys[2 * line + 1] == high { return Int(known - 1) }
+    return try miss(p, state, &unpacked, key: (key, high), line: line, keyLine: 2 * line)
+  }
+
+  /// Computes and memoizes the moves of process `p` in `state`, at `line` of the table, or of
+  /// its cache when `keyLine` (the key's place there) is not -1.
+  private func miss(_ p: Int, _ state: UnsafePointer<UInt64>, _ unpacked: inout Bool, key: (UInt64, UInt64),
+                    line: Int, keyLine: Int) throws(ModelRuntimeError) -> Int?
+  {
+    unpack(state, &unpacked)
+    var clears: [UInt64] = [], sets: [UInt64] = [], actions: [Action] = []
+    let masks = layout.masks, shifts = layout.shifts, wordIndex = layout.wordIndex, w = w
+    func add(_ action: Action, _ writes: UnsafeBufferPointer<Int>) {
+      let first = clears.count
+      clears.append(contentsOf: repeatElement(0, count: w))
+      sets.append(contentsOf: repeatElement(0, count: w))
+      for k in stride(from: 0, to: writes.count, by: 2) {
+        let slot = writes[k], i = first + wordIndex[slot]
+        let bits = masks[slot] << shifts[slot]
+        clears[i] |= bits
+        sets[i] = (sets[i] & ~bits) | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
+      }
+      actions.append(action)
+    }
+    if p == processes {
+      try generator.failureMoves(of: slots, add)
+    } else {
+      try generator.moves(of: slots, process: p, add)
+    }
+    guard actions.count <= moveLimit else { return nil }
+    if moveCount + actions.count > moveLimit || entries == moveLimit {
+      // Start over: every entry is forgotten (a cache line is valid only with its table entry),
+      // and this one made anew below.
+      moveTable.fill(0)
+      for q in 0...processes { caches[q].entries.update(repeating: 0, count: caches[q].lines) }
+      entries = 0
+      moveCount = 0
+    }
+    for m in actions.indices {
+      moveAction[moveCount + m] = actions[m]
+      for i in 0..<w {
+        moveClear[(moveCount + m) * w + i] = clears[m * w + i]
+        moveSet[(moveCount + m) * w + i] = sets[m * w + i]
+      }
+    }
+    entryStart[entries] = Int32(moveCount)
+    moveCount += actions.count
+    entryEnd[entries] = Int32(moveCount)
+    if keyLine < 0 {
+      moveTable[line] = Int32(entries + 1)
+    } else {
+      var cache = caches[p]
+      cache.misses += 1
+      if cache.misses > 2 * cache.lines && cache.lines < 1 << PackedMoves.cacheBits {
+        // Too small for the keys this process meets: start over twice as large.
+        cache.free()
+        cache = Cache(lines: 2 * cache.lines)
+      }
+      let at = PackedMoves.line(key.0, key.1, lines: cache.lines)
+      cache.entries[at] = Int32(entries + 1)
+      (cache.keys[2 * at], cache.keys[2 * at + 1]) = key
+      caches[p] = cache
+    }
+    entries += 1
+    return entries - 1
+  }
+
+  /// Expands the stored states `ids` (their words from `arena`, which starts with the state
+  /// `arenaBase`) into `out`, as `ExpansionWorker.expand` does before the lookups.
+  func expand(_ ids: Range<Int>, arena: UnsafePointer<UInt64>, arenaBase: Int, invariants: [Bool],
+              into out: ExpansionOutput) {
+    // Local copies, written back at the end: appending through the output object would check
+    // exclusive access on every append.
+    var sources = out.sources, info = out.info, words = out.words, actions = out.actions
+    var pending = out.pending, selfLoops = out.selfLoops, violations = out.violations
+    defer {
+      (out.sources, out.info, out.words, out.actions) = (sources, info, words, actions)
+      (out.pending, out.selfLoops, out.violations) = (pending, selfLoops, violations)
+    }
+    let w = w
+    let failuresPossible = generator.failuresPossible
+    let masks = layout.masks, shifts = layout.shifts, wordIndex = layout.wordIndex
+    sources.reserve(ids.count)
+    info.reserve(ids.count)
+    for id in ids {
+      let state = arena + (id - arenaBase) * w
+      sources.appendReserved(id)
+      var facts = SourceInfo()
+      var seen: UInt8 = 0
+      for p in 0..<processes {
+        let code = decisionCodes[decisionStart[p] + Int(control[p].read(state))]
+        seen |= code
+        if code == 0 && crashed[p].read(state) == 0 { facts.liveUndecided = true }
+      }
+      facts.atomicityViolated = seen == 3
+      var unpacked = false
+      // Records one successor, whose words were just appended; `reserve` made room.
+      @inline(__always)
+      func record(_ action: Action, loop: Bool) {
+        let index = Int32(actions.count)
+        actions.appendReserved(action)
+        if loop { selfLoops.appendReserved(index) } else { pending.appendReserved(index) }
+        if !action.kind.isFailure {
+          facts.protocolMoves += 1
+          if loop { facts.selfLoops += 1 }
+        }
+      }
+      func reserve(_ n: Int) {
+        words.reserve(n * w)
+        actions.reserve(n)
+        selfLoops.reserve(n)
+        pending.reserve(n)
+      }
+      // A move the memo does not hold: its writes patched into a copy of the state.
+      func emit(_ action: Action, _ writes: UnsafeBufferPointer<Int>) {
+        reserve(1)
+        let at = words.count
+        for i in 0..<w { words.appendReserved(state[i]) }
+        for k in stride(from: 0, to: writes.count, by: 2) {
+          let slot = writes[k], i = at + wordIndex[slot]
+          words[i] = (words[i] & ~(masks[slot] << shifts[slot]))
+            | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
+        }
+        var loop = true
+        for i in 0..<w where words[at + i] != state[i] { loop = false }
+        record(action, loop: loop)
+      }
+      do {
+        // Every property is evaluated on every state, so a model error in one shows here.
+        for i in 0..<properties {
+          let holds = try property(i, state, &unpacked)
+          if invariants[i] && !holds {
+            violations.append(Int32(i))
+            facts.violations += 1
+          }
+        }
+        let start = actions.count
+        // The processes' moves, then the failures'.
+        for p in 0..<(failuresPossible ? processes + 1 : processes) {
+          guard keyBits[p] <= 128, let e = try entry(p, state, &unpacked) else {
+            unpack(state, &unpacked)
+            if p == processes {
+              try generator.failureMoves(of: slots, emit)
+            } else {
+              try generator.moves(of: slots, process: p, emit)
+            }
+            continue
+          }
+          let lo = Int(entryStart[e]), hi = Int(entryEnd[e])
+          reserve(hi - lo)
+          if w == 1 {
+            let word = state[0]
+            for m in lo..<hi {
+              let next = (word & ~moveClear[m]) | moveSet[m]
+              words.appendReserved(next)
+              record(moveAction[m], loop: next == word)
+            }
+          } else {
+            for m in lo..<hi {
+              var loop = true
+              for i in 0..<w {
+                let next = (state[i] & ~moveClear[m * w + i]) | moveSet[m * w + i]
+                words.appendReserved(next)
+                loop = loop && next == state[i]
+              }
+              record(moveAction[m], loop: loop)
+            }
+          }
+        }
+        facts.successors = Int32(actions.count - start)
+      } catch {
+        // The merge stops at this state, so its partial successors are never read.
+        out.error = error
+        facts.failed = true
+      }
+      info.appendReserved(facts)
+      if facts.failed { break }
+    }
+  }
+}
