@@ -267,7 +267,7 @@ public struct Explorer: Sendable {
         // Read once: each access through the output would retain and release its buffers.
         let infos = out.info, targets = out.targets, successorWords = out.words
         let actions = out.actions, unresolved = out.unresolved, violations = out.violations
-        let hints = out.hints
+        let hints = out.hints, generation = out.generation
         for k in 0..<out.sources.count {
           let sid = out.sources[k]
           if id == levelEnd {
@@ -305,12 +305,11 @@ public struct Explorer: Sendable {
             if target == ExpansionWorker.unknown {
               // The slots the coming inserts will probe first are likely out of the cache.
               let ahead = unresolvedCursor + u + 8
-              if !options.keepEdges, ahead < unresolved.count, out.generation == ex.store.generation {
+              if !options.keepEdges, ahead < unresolved.count, generation == ex.store.generation {
                 ex.store.prefetch(slot: hints[Int(unresolved[ahead])])
               }
-              for i in 0..<w { words[i] = successorWords[(cursor + j) * w + i] }
-              let hint = out.generation == ex.store.generation ? hints[cursor + j] : nil
-              let (inserted, found) = ex.store.insert(words, hint: hint)
+              let hint = generation == ex.store.generation ? hints[cursor + j] : nil
+              let (inserted, found) = ex.store.insert(successorWords.base + (cursor + j) * w, hint: hint)
               if inserted { ex.parents.append(source) }
               target = found
             } else if target == ExpansionWorker.selfLoop {

@@ -27,18 +27,18 @@ final class PackedMoves {
   private let decisionStart: Table<Int>
   private let decisionCodes: Table<UInt8>
   /// Key `k` (process `k`; at `processes`, the failure moves; then property
-  /// `k - processes - 1`) is two words, `keyBits[k]` bits in
-  /// all (`Int.max` when they do not fit): the runs `runStart[k]..<runSplit[k]` make the first
-  /// word and `runSplit[k]..<runStart[k + 1]` the second, each placed at its `position`.
+  /// `k - processes - 1`) is two words, `keyBits[k]` bits in all (`Int.max` when they do not
+  /// fit): the runs `runStart[k]..<runSplit[k]` make the first word and
+  /// `runSplit[k]..<runStart[k + 1]` the second, each placed at its `position`.
   private let runs: Table<(field: Field, position: UInt64)>
   private let runStart: Table<Int>
   private let runSplit: Table<Int>
   private let keyBits: Table<Int>
-  /// Moves of process `p` (of failures, at `p == processes`): keys of at most `directBits` bits index `moveTable` from
-  /// `tableBase[p]` directly; longer ones (up to two words) go to `caches[p]`. A table or cache
-  /// entry is an entry id + 1 (0: not yet known). Entry `e` is moves `entryStart[e]..<entryEnd[e]`;
-  /// move `m` is `moveAction[m]`, clearing the bits `moveClear[m * w + i]` of word `i` and
-  /// setting `moveSet[m * w + i]`.
+  /// Moves of process `p` (of the failures, at `p == processes`): keys of at most `directBits`
+  /// bits index `moveTable` from `tableBase[p]` directly; longer ones (up to two words) go to
+  /// `caches[p]`. A table or cache entry is an entry id + 1 (0: not yet known). Entry `e` is
+  /// moves `entryStart[e]..<entryEnd[e]`; move `m` is `moveAction[m]`, clearing the bits
+  /// `moveClear[m * w + i]` of word `i` and setting `moveSet[m * w + i]`.
   private let tableBase: Table<Int>
   private let moveTable: Table<Int32>
   private let caches: Table<Cache>
@@ -111,7 +111,9 @@ final class PackedMoves {
     w = layout.wordCount
     processes = system.processes.count
     properties = system.properties.count
-    func field(_ slot: Int) -> Field { Field(word: layout.wordIndex[slot], shift: layout.shifts[slot], mask: layout.masks[slot]) }
+    func field(_ slot: Int) -> Field {
+      Field(word: layout.wordIndex[slot], shift: layout.shifts[slot], mask: layout.masks[slot])
+    }
     let bases = generator.processBases
     control = Table(bases.map { field($0) })
     crashed = Table(bases.map { field($0 + 1) })

@@ -95,7 +95,7 @@ struct StateStore {
   }
 
   @inline(__always)
-  private func equals(_ id: Int, _ words: [UInt64]) -> Bool {
+  private func equals(_ id: Int, _ words: UnsafePointer<UInt64>) -> Bool {
     let at = arena.base + (id - arenaBase) * wordsPerState
     for i in 0..<wordsPerState where at[i] != words[i] { return false }
     return true
@@ -108,8 +108,14 @@ struct StateStore {
   /// lookup's snapshot did not know. Every slot before it held another state, and slots are
   /// never emptied, so probing resumes there.
   mutating func insert(_ words: [UInt64], hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
+    words.withUnsafeBufferPointer { insert($0.baseAddress!, hint: hint) }
+  }
+
+  /// Inserts the packed state whose words start at `words` (see `insert(_:hint:)`).
+  mutating func insert(_ words: UnsafePointer<UInt64>, hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
     // Exact storage needs the fingerprint only to find where to start.
-    let fp = compact || hint == nil ? StateStore.fingerprint(words, count: wordsPerState) : 0
+    let fp = compact || hint == nil
+      ? StateStore.fingerprint(UnsafeBufferPointer(start: words, count: wordsPerState), count: wordsPerState) : 0
     let (slot, found) = probe(words, fp, from: hint ?? Int(truncatingIfNeeded: fp) & mask)
     if let found { return (false, found) }
     let id = UInt32(count)
@@ -153,13 +159,13 @@ struct StateStore {
   /// while nothing inserts.
   func find(_ words: [UInt64]) -> UInt32? {
     let fp = StateStore.fingerprint(words, count: wordsPerState)
-    return probe(words, fp, from: Int(truncatingIfNeeded: fp) & mask).id
+    return words.withUnsafeBufferPointer { probe($0.baseAddress!, fp, from: Int(truncatingIfNeeded: fp) & mask).id }
   }
 
   /// Probes from `start` for the state `words` (fingerprint `fp`): the slot holding it and its
   /// id, or the first empty slot.
   @inline(__always)
-  private func probe(_ words: [UInt64], _ fp: UInt64, from start: Int) -> (slot: Int, id: UInt32?) {
+  private func probe(_ words: UnsafePointer<UInt64>, _ fp: UInt64, from start: Int) -> (slot: Int, id: UInt32?) {
     var slot = start
     let index = index.base
     if let fingerprints = fingerprints?.base {
