@@ -585,18 +585,20 @@ final class ExpansionWorker {
 
   /// Looks up the successors of `out` in `store` and lists those still unknown.
   private func resolve(_ out: ExpansionOutput, store: StateStore) {
-    // Filled in bulk rather than per successor: the lookups write the rest.
+    // Every successor is pending (the lookups write its target and hint) or a self-loop (its
+    // target written here; its hint is never read), so none needs filling first.
     let total = out.actions.count
-    out.targets.append(repeating: ExpansionWorker.unknown, count: total)
+    out.targets.extend(by: total)
     let targets = out.targets
     for j in out.selfLoops.buffer { targets[Int(j)] = ExpansionWorker.selfLoop }
-    out.hints.append(repeating: 0, count: total)
+    out.hints.extend(by: total)
     store.findAll(out.words.buffer, positions: out.pending.buffer, missing: ExpansionWorker.unknown,
                   into: targets.mutableBuffer, ends: out.hints.mutableBuffer)
     // List the successors still unknown, without a branch per successor (about one in twelve
     // is unknown, at random). `unknown` and `selfLoop` exceed every id, so `target < source`
     // holds only for a stored state found with a smaller id.
-    out.unresolved.append(repeating: 0, count: total)
+    // Written at `listed` before it moves past, so never read unwritten.
+    out.unresolved.extend(by: total)
     let list = out.unresolved, actions = out.actions, info = out.info, sources = out.sources
     var listed = 0
     var cursor = 0

@@ -84,14 +84,16 @@ final class PackedMoves {
     }
   }
 
-  /// Bits of one word: `(words[word] >> shift) & mask`.
+  /// Bits of one word: `(words[word] >> shift) & mask`, `shift` below 64.
   struct Field {
     var word: Int
     var shift: UInt64
     var mask: UInt64
 
+    /// Masking shifts (`&>>`, `&<<`) here and in keys: every shift is below 64, and a plain
+    /// shift would test for larger ones on every read.
     @inline(__always)
-    func read(_ words: UnsafePointer<UInt64>) -> UInt64 { (words[word] >> shift) & mask }
+    func read(_ words: UnsafePointer<UInt64>) -> UInt64 { (words[word] &>> shift) & mask }
   }
 
   static let directBits = 16
@@ -203,7 +205,7 @@ final class PackedMoves {
     var key: UInt64 = 0
     for r in runStart[k]..<runSplit[k] {
       let run = runs[r]
-      key |= run.field.read(state) << run.position
+      key |= run.field.read(state) &<< run.position
     }
     return key
   }
@@ -214,7 +216,7 @@ final class PackedMoves {
     var key: UInt64 = 0
     for r in runSplit[k]..<runStart[k + 1] {
       let run = runs[r]
-      key |= run.field.read(state) << run.position
+      key |= run.field.read(state) &<< run.position
     }
     return key
   }

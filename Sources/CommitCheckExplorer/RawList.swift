@@ -51,9 +51,9 @@ struct RawList<Element: BitwiseCopyable> {
     count += values.count
   }
 
-  mutating func append(repeating value: Element, count n: Int) {
+  /// Adds `n` values left unwritten, for the caller to write before anything reads them.
+  mutating func extend(by n: Int) {
     reserve(n)
-    (base + count).initialize(repeating: value, count: n)
     count += n
   }
 
