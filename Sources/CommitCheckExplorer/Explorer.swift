@@ -38,8 +38,10 @@ public struct ExplorerOptions: Sendable {
   /// Expand states on their packed words (`PackedMoves`) when there is no symmetry reduction;
   /// off, the general path, which unpacks every state (for tests that compare the two).
   var packedExpansion = true
-  /// Moves `PackedMoves` memoizes before it starts over (small in tests, to exercise that).
+  /// Moves `PackedMoves` memoizes before it starts over, and misses after which it drops a
+  /// process's memo that keeps missing (small in tests, to exercise both).
   var packedMoveLimit = PackedMoves.moveLimit
+  var packedGiveUpMisses = PackedMoves.giveUpMisses
   public init() {}
 }
 
@@ -506,7 +508,7 @@ final class ExpansionWorker {
     invariants = system.properties.map { $0.kind == .invariant }
     canonical = Array(repeating: 0, count: system.layout.slotCount)
     generator = SuccessorGenerator(system)
-    packedMoves = symmetry == nil && options.packedExpansion ? PackedMoves(generator, moveLimit: options.packedMoveLimit) : nil
+    packedMoves = symmetry == nil && options.packedExpansion ? PackedMoves(generator, moveLimit: options.packedMoveLimit, giveUpMisses: options.packedGiveUpMisses) : nil
     slots = Array(repeating: 0, count: system.layout.slotCount)
     current = Array(repeating: 0, count: system.layout.wordCount)
     next = current

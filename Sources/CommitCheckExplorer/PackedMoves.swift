@@ -28,7 +28,7 @@ final class PackedMoves {
   private let decisionCodes: Table<UInt8>
   /// Key `k` (process `k`; at `processes`, the failure moves; then property
   /// `k - processes - 1`) is two words, `keyBits[k]` bits in all (`Int.max` when they do not
-  /// fit): the runs `runStart[k]..<runSplit[k]` make the first word and
+  /// fit, or once a process's memo is dropped): the runs `runStart[k]..<runSplit[k]` make the first word and
   /// `runSplit[k]..<runStart[k + 1]` the second, each placed at its `position`.
   private let runs: Table<(field: Field, position: UInt64)>
   private let runStart: Table<Int>
@@ -49,6 +49,8 @@ final class PackedMoves {
   private let moveAction: Table<Action>
   private let moveLimit: Int
   private var entries = 0
+  /// States expanded so far.
+  private var expanded = 0
   private var moveCount = 0
   /// Property `i`: keys of at most `propertyDirectBits` bits index `propertyTable` from
   /// `propertyBase[i]` (0 unknown, 1 false, 2 true); longer ones (up to 61 bits) go to a
@@ -63,7 +65,10 @@ final class PackedMoves {
   /// A direct-mapped cache of memo entries: line `l` holds an entry id + 1 in `entries[l]` for
   /// the key `keys[2 * l], keys[2 * l + 1]`. It starts small and doubles, up to 2^`cacheBits`
   /// lines, whenever it has missed twice as often as it has lines: a process meets few
-  /// distinct keys in one model and hundreds of thousands in another.
+  /// distinct keys in one model and hundreds of thousands in another. A process whose key
+  /// differs in nearly every state (a coordinator that reads every channel) misses on more than
+  /// half of the states; past `giveUpMisses` such misses its memo is dropped, and its moves are
+  /// computed directly, which is cheaper than a memo that never hits.
   struct Cache {
     var entries: UnsafeMutablePointer<Int32>
     var keys: UnsafeMutablePointer<UInt64>
@@ -99,17 +104,21 @@ final class PackedMoves {
   static let directBits = 16
   static let cacheBits = 18
   static let initialCacheBits = 10
+  static let giveUpMisses = 1 << 16
+  private let giveUpMisses: Int
   static let propertyDirectBits = 22
   static let propertyCacheLines = 1 << 16
   /// Memoized moves (and entries) at most, by default; past it the memo starts over.
   static let moveLimit = 1 << 18
 
-  init(_ generator: SuccessorGenerator, moveLimit: Int = PackedMoves.moveLimit) {
+  init(_ generator: SuccessorGenerator, moveLimit: Int = PackedMoves.moveLimit,
+       giveUpMisses: Int = PackedMoves.giveUpMisses) {
     let system = generator.system
     let layout = system.layout
     self.generator = generator
     self.layout = layout
     self.moveLimit = max(1, moveLimit)
+    self.giveUpMisses = giveUpMisses
     w = layout.wordCount
     processes = system.processes.count
     properties = system.properties.count
@@ -334,6 +343,15 @@ final class PackedMoves {
     } else {
       var cache = caches[p]
       cache.misses += 1
+      if cache.misses >= giveUpMisses && 2 * cache.misses > expanded {
+        // Not worth memoizing: from now on this process's moves are computed directly.
+        keyBits[p] = Int.max
+        cache.free()
+        cache = Cache(lines: 1)
+        caches[p] = cache
+        entries += 1
+        return entries - 1
+      }
       if cache.misses > 2 * cache.lines && cache.lines < 1 << PackedMoves.cacheBits {
         // Too small for the keys this process meets: start over twice as large.
         cache.free()
@@ -367,6 +385,7 @@ final class PackedMoves {
     info.reserve(ids.count)
     for id in ids {
       let state = arena + (id - arenaBase) * w
+      expanded += 1
       sources.appendReserved(id)
       var facts = SourceInfo()
       var seen: UInt8 = 0

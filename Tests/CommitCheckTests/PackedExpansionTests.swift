@@ -6,12 +6,14 @@ import Testing
 /// property values. Everything an exploration records must equal the general path's, which
 /// unpacks every state.
 struct PackedExpansionTests {
-  func explore(_ model: LoadedModel, packed: Bool, keepEdges: Bool, threads: Int, moveLimit: Int) -> Exploration {
+  func explore(_ model: LoadedModel, packed: Bool, keepEdges: Bool, threads: Int, moveLimit: Int,
+               giveUp: Int = PackedMoves.giveUpMisses) -> Exploration {
     var options = ExplorerOptions()
     options.packedExpansion = packed
     options.keepEdges = keepEdges
     options.threads = threads
     options.packedMoveLimit = moveLimit
+    options.packedGiveUpMisses = giveUp
     options.batchStates = 256
     return Explorer().explore(model.system, options: options)
   }
@@ -39,11 +41,16 @@ struct PackedExpansionTests {
     for keepEdges in [true, false] {
       let general = explore(model, packed: false, keepEdges: keepEdges, threads: 1, moveLimit: PackedMoves.moveLimit)
       #expect(general.stateCount > 100)
-      // A memo of 8 moves starts over again and again; two threads expand with two memos.
-      for (threads, limit) in [(1, PackedMoves.moveLimit), (1, 8), (2, PackedMoves.moveLimit)] {
-        let packed = explore(model, packed: true, keepEdges: keepEdges, threads: threads, moveLimit: limit)
+      // A memo of 8 moves starts over again and again; two threads expand with two memos; a
+      // memo dropped after 4 misses (where a process misses on half of the states) leaves
+      // that process to the generator.
+      let settings = [(1, PackedMoves.moveLimit, PackedMoves.giveUpMisses), (1, 8, PackedMoves.giveUpMisses),
+                      (2, PackedMoves.moveLimit, PackedMoves.giveUpMisses), (1, PackedMoves.moveLimit, 4)]
+      for (threads, limit, giveUp) in settings {
+        let packed = explore(model, packed: true, keepEdges: keepEdges, threads: threads, moveLimit: limit,
+                             giveUp: giveUp)
         expectSame(general, packed, "\(name), \(model.system.layout.wordCount) words, edges \(keepEdges), "
-                   + "\(threads) threads, memo of \(limit) moves")
+                   + "\(threads) threads, memo of \(limit) moves, dropped after \(giveUp) misses")
       }
     }
   }
