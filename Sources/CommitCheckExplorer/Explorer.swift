@@ -508,7 +508,9 @@ final class ExpansionWorker {
     invariants = system.properties.map { $0.kind == .invariant }
     canonical = Array(repeating: 0, count: system.layout.slotCount)
     generator = SuccessorGenerator(system)
-    packedMoves = symmetry == nil && options.packedExpansion ? PackedMoves(generator, moveLimit: options.packedMoveLimit, giveUpMisses: options.packedGiveUpMisses) : nil
+    packedMoves = symmetry == nil && options.packedExpansion
+      ? PackedMoves(generator, moveLimit: options.packedMoveLimit, giveUpMisses: options.packedGiveUpMisses)
+      : nil
     slots = Array(repeating: 0, count: system.layout.slotCount)
     current = Array(repeating: 0, count: system.layout.wordCount)
     next = current

@@ -47,7 +47,9 @@ struct RawList<Element: BitwiseCopyable> {
 
   mutating func append(contentsOf values: [Element]) {
     reserve(values.count)
-    values.withUnsafeBufferPointer { (base + count).initialize(from: $0.baseAddress!, count: $0.count) }
+    values.withUnsafeBufferPointer { values in
+      if let first = values.baseAddress { (base + count).initialize(from: first, count: values.count) }
+    }
     count += values.count
   }
 
