@@ -563,8 +563,10 @@ final class ExpansionWorker {
             layout.pack(canonical, into: &next)
           } else {
             for i in 0..<w { next[i] = current[i] }
-            for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
-              layout.patch(&next, slot: writes[k], value: writes[k + 1])
+            next.withUnsafeMutableBufferPointer { next in
+              for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
+                layout.patch(next.baseAddress!, slot: writes[k], value: writes[k + 1])
+              }
             }
           }
           out.words.append(contentsOf: next)

@@ -380,7 +380,7 @@ final class PackedMoves {
     }
     let w = w
     let failuresPossible = generator.failuresPossible
-    let masks = layout.masks, shifts = layout.shifts, wordIndex = layout.wordIndex
+    let layout = layout
     sources.reserve(ids.count)
     info.reserve(ids.count)
     for id in ids {
@@ -419,9 +419,7 @@ final class PackedMoves {
         let at = words.count
         for i in 0..<w { words.appendReserved(state[i]) }
         for k in stride(from: 0, to: writes.count, by: 2) {
-          let slot = writes[k], i = at + wordIndex[slot]
-          words[i] = (words[i] & ~(masks[slot] << shifts[slot]))
-            | ((UInt64(truncatingIfNeeded: writes[k + 1]) & masks[slot]) << shifts[slot])
+          layout.patch(words.base + at, slot: writes[k], value: writes[k + 1])
         }
         var loop = true
         for i in 0..<w where words[at + i] != state[i] { loop = false }

@@ -69,9 +69,9 @@ public struct StateLayout: Sendable {
     }
   }
 
-  /// Writes one slot's value into packed words.
+  /// Writes one slot's value into the packed words that start at `words`.
   @inlinable
-  public func patch(_ words: inout [UInt64], slot: Int, value: Int) {
+  public func patch(_ words: UnsafeMutablePointer<UInt64>, slot: Int, value: Int) {
     let w = wordIndex[slot]
     words[w] = (words[w] & ~(masks[slot] << shifts[slot])) | ((UInt64(truncatingIfNeeded: value) & masks[slot]) << shifts[slot])
   }
