@@ -42,6 +42,9 @@ public struct ExplorerOptions: Sendable {
   /// process's memo that keeps missing (small in tests, to exercise both).
   var packedMoveLimit = PackedMoves.moveLimit
   var packedGiveUpMisses = PackedMoves.giveUpMisses
+  /// Keep states of one word inline in the table when no edges are kept (off for tests that
+  /// compare with the arena).
+  var inlineStates = true
   public init() {}
 }
 
@@ -70,7 +73,7 @@ public struct Exploration: @unchecked Sendable {
   public internal(set) var symmetry: Symmetry?
   var store: StateStore
   /// Parent of each state (`UInt32.max` for initial states).
-  public internal(set) var parents: [UInt32] = []
+  public internal(set) var parents = ParentList()
   /// Edges of state `i` are `edgeStart[i]..<edgeStart[i + 1]`; empty when edges were not kept.
   public internal(set) var edgeStart: [Int] = []
   public internal(set) var edgeTargets: [UInt32] = []
@@ -92,10 +95,16 @@ public struct Exploration: @unchecked Sendable {
   /// First state whose protocol moves are all self-loops while a live process is undecided.
   public internal(set) var firstStuck: UInt32?
   /// Whether a protocol move leads back to an earlier state (a possible cycle other than a
-  /// self-loop). Without one, livelocks need no graph analysis.
+  /// self-loop). Without one, livelocks need no graph analysis. With inline storage, which
+  /// knows no ids: whether a protocol move leads to a state on the same breadth-first level or
+  /// a lower one (which every move back to an earlier state does).
   public internal(set) var hasBackEdge = false
   /// Batches whose expansion began while the previous batch merged (several threads only).
   public internal(set) var overlappedBatches = 0
+  /// Inline storage keeps no state once expanded: the options to explore again with, and that
+  /// exploration once made (see `state(_:)`).
+  var replayOptions: ExplorerOptions?
+  let replica = Replica()
 
   public var stateCount: Int { store.count }
   public var complete: Bool { stopReason == nil }
@@ -118,9 +127,15 @@ public struct Exploration: @unchecked Sendable {
 
   /// The unpacked slots of a stored state. Under hash compaction, a state already expanded is
   /// found again by replaying its parent path from an initial state.
+  ///
+  /// With inline storage, the states are those of a second exploration, on the arena, that goes
+  /// as far as the state asked for and every state a report names (first violations, blocked
+  /// and stuck states): ids follow the same merge order, so they stand for the same states.
   public func state(_ id: UInt32) -> [Int] {
     var slots = Array(repeating: 0, count: system.layout.slotCount)
-    guard let words = store.words(of: Int(id)) else { return replayedState(id) }
+    guard let words = store.words(of: Int(id)) else {
+      return store.inline ? replica(reaching: Int(id)).state(id) : replayedState(id)
+    }
     system.layout.unpack(words, into: &slots)
     return slots
   }
@@ -152,9 +167,29 @@ public struct Exploration: @unchecked Sendable {
 
   /// The id of a state given by its slots, if explored.
   public func id(of slots: [Int]) -> UInt32? {
+    if store.inline {
+      guard stateCount > 0, let id = replica(reaching: stateCount - 1).id(of: slots), Int(id) < stateCount else { return nil }
+      return id
+    }
     var words = Array(repeating: UInt64(0), count: system.layout.wordCount)
     system.layout.pack(slots, into: &words)
     return store.find(words)
+  }
+
+  /// Inline storage: the exploration again on the arena, up to at least state `id` and every
+  /// state a report names.
+  func replica(reaching id: Int) -> Exploration {
+    let named = firstViolation.compactMap { $0 } + [firstBlocked, firstStuck, runtimeError?.state].compactMap { $0 }
+    let wanted = (named.map { Int($0) }.filter { $0 < stateCount } + [id]).max()! + 1
+    return replica.exploration(reaching: wanted) { count in
+      var options = replayOptions!
+      options.maxStates = count
+      options.keepEdges = false
+      options.inlineStates = false
+      options.timeout = nil
+      options.stop = nil
+      return Explorer().explore(system, options: options)
+    }
   }
 
   public func edges(of id: UInt32) -> Range<Int> {
@@ -187,8 +222,18 @@ public struct Explorer: Sendable {
     }
     var options = options
     if options.compactHash { options.keepEdges = false }
+    let layout = system.layout
+    // States of one word (with room for two flags) live inline in the table when no edges
+    // are kept: an edge needs its target's id, which the inline table does not hold.
+    let inlineStore = options.inlineStates && !options.keepEdges && !options.compactHash
+      ? InlineSlot.escape(layout).flatMap { StateStore(escape: $0, maxMemory: options.maxMemory) }
+      : nil
+    let inline = inlineStore != nil
     var ex = Exploration(system: system,
-                         store: StateStore(wordsPerState: system.layout.wordCount, compact: options.compactHash))
+                         store: inlineStore ?? StateStore(wordsPerState: layout.wordCount, compact: options.compactHash))
+    if inline { ex.replayOptions = options }
+    // Parents take 4 bytes a state: the memory limit allows at most a quarter as many.
+    ex.parents = ParentList(capacity: min(options.maxStates, Explorer.stateIDLimit, options.maxMemory / 4) + 1)
     ex.symmetry = options.symmetry
     ex.store.growThreads = threads
     ex.store.arenaLimit = options.maxMemory / 8
@@ -220,12 +265,16 @@ public struct Explorer: Sendable {
     let crew = UncheckedBox(workers)
     var spare: [ExpansionOutput] = []
     // The stored states from `lo` on (at most a batch), in chunks that threads claim in turn.
+    // States below `levelEnd` are on `level`, the others stored so far on the next: the merge
+    // moves on to the next level only when it reaches `levelEnd`. Inline storage keeps every
+    // batch within one level, since workers tell the next level by its flags (`InlineSlot`).
     func batch(from lo: Int) -> ExpansionBatch? {
-      let hi = min(ex.store.count, lo + batchLimit)
+      var hi = min(ex.store.count, lo + batchLimit)
+      if inline, lo < levelEnd { hi = min(hi, levelEnd) }
       guard lo < hi else { return nil }
       let ranges = stride(from: lo, to: hi, by: chunkLimit).map { $0..<min(hi, $0 + chunkLimit) }
       let outputs = ranges.map { _ in spare.popLast() ?? ExpansionOutput() }
-      return ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store)
+      return ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store, level: lo < levelEnd ? level : level + 1)
     }
     var upcoming: ExpansionBatch?
     var stopped = false
@@ -248,12 +297,14 @@ public struct Explorer: Sendable {
       current.finish()
       upcoming = nil
       // While this batch merges, the other threads expand the next one: the states stored
-      // so far, looked up in a snapshot of the store (exact storage, and only when no insert of
-      // this merge can grow the table, which would keep the old one alive meanwhile). The main
-      // thread joins them once the merge is done.
+      // so far, looked up in a snapshot of the store (not compact, and only when no insert of
+      // this merge can grow the table, which would keep the old one alive meanwhile, or move
+      // states under the lookups when inline). The main thread joins them once the merge is
+      // done. Inline storage expands no state of the next level while this one merges: its
+      // lookups there must find the states this merge inserts not yet expanded.
       let inserts = current.outputs.reduce(0) { $0 + $1.unresolved.count }
       if threads > 1, !ex.store.compact, inserts < ex.store.insertsBeforeGrowth,
-        let next = batch(from: current.ranges.last!.upperBound)
+        let next = batch(from: current.ranges.last!.upperBound), !inline || next.level == current.level
       {
         for k in 1..<threads {
           DispatchQueue.global().async(group: next.group) { next.work(crew.value[k]) }
@@ -304,6 +355,23 @@ public struct Explorer: Sendable {
           for u in 0..<visit {
             let j = options.keepEdges ? u : Int(unresolved[unresolvedCursor + u]) - cursor
             var target = targets[cursor + j]
+            if inline {
+              // Only successors still unknown are visited (no edges are kept).
+              let ahead = unresolvedCursor + u + 8
+              if ahead < unresolved.count, generation == ex.store.generation {
+                ex.store.prefetch(slot: hints[Int(unresolved[ahead])])
+              }
+              let hint = generation == ex.store.generation ? hints[cursor + j] : nil
+              let (inserted, flags) = ex.store.insertInline(successorWords[cursor + j], level: level + 1, hint: hint)
+              if inserted {
+                ex.parents.append(source)
+              } else if !actions[cursor + j].kind.isFailure && !InlineSlot.isNextLevel(flags, level: level + 1) {
+                // On this level or a lower one: a move back to a smaller id, or across this
+                // level (see `hasBackEdge`).
+                ex.hasBackEdge = true
+              }
+              continue
+            }
             if target == ExpansionWorker.unknown {
               // The slots the coming inserts will probe first are likely out of the cache.
               let ahead = unresolvedCursor + u + 8
@@ -385,6 +453,23 @@ struct UncheckedBox<T>: @unchecked Sendable {
   init(_ value: T) { self.value = value }
 }
 
+/// The exploration an inline store's states are read from, made on first use (see
+/// `Exploration.state(_:)`).
+final class Replica: @unchecked Sendable {
+  private let lock = NSLock()
+  private var exploration: Exploration?
+
+  /// The exploration, made again by `explore` when the one held has fewer than `count` states.
+  func exploration(reaching count: Int, _ explore: (Int) -> Exploration) -> Exploration {
+    lock.lock()
+    defer { lock.unlock() }
+    if let exploration, exploration.stateCount >= count { return exploration }
+    let made = explore(count)
+    exploration = made
+    return made
+  }
+}
+
 /// What one expanded state contributes to the merge.
 struct SourceInfo {
   var successors: Int32 = 0
@@ -394,7 +479,8 @@ struct SourceInfo {
   var atomicityViolated = false
   /// Successors the workers could not resolve (not stored before the batch, not self-loops).
   var unresolved: Int32 = 0
-  /// A protocol move to a state stored before the batch with a smaller id than the source.
+  /// A protocol move to a state stored before the batch with a smaller id than the source (on
+  /// inline storage: on the source's level or a lower one).
   var knownBackEdge = false
   /// How many invariants the state violates (listed in the worker's `violations`).
   var violations: Int32 = 0
@@ -414,10 +500,14 @@ final class ExpansionBatch: @unchecked Sendable {
   /// The threads that joined asynchronously.
   let group = DispatchGroup()
 
-  init(ranges: [Range<Int>], outputs: [ExpansionOutput], store: StateStore) {
+  /// The breadth-first level of the batch's first state (inline storage: of all its states).
+  let level: Int
+
+  init(ranges: [Range<Int>], outputs: [ExpansionOutput], store: StateStore, level: Int) {
     self.ranges = ranges
     self.outputs = outputs
     self.store = store
+    self.level = level
   }
 
   /// Expands chunks with `worker` until none is left unclaimed.
@@ -425,7 +515,7 @@ final class ExpansionBatch: @unchecked Sendable {
     while true {
       let chunk = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
       guard chunk < ranges.count, let store else { return }
-      worker.expand(ranges[chunk], store: store, into: outputs[chunk])
+      worker.expand(ranges[chunk], store: store, level: level, into: outputs[chunk])
     }
   }
 
@@ -518,7 +608,10 @@ final class ExpansionWorker {
 
   /// Expands the stored states `ids` into `out`. The store is only read, so workers share it;
   /// the lookups of successors already stored happen here, in parallel.
-  func expand(_ ids: Range<Int>, store: StateStore, into out: ExpansionOutput) {
+  ///
+  /// On inline storage, `level` is the states' level, and they are marked expanded once their
+  /// successors are looked up.
+  func expand(_ ids: Range<Int>, store: StateStore, level: Int, into out: ExpansionOutput) {
     out.clear()
     out.generation = store.generation
     if let packedMoves {
@@ -526,7 +619,8 @@ final class ExpansionWorker {
     } else {
       generate(ids, store: store, into: out)
     }
-    resolve(out, store: store)
+    resolve(out, store: store, level: level)
+    if store.inline { store.markExpanded(store.arenaWords + ids.lowerBound, count: ids.count) }
   }
 
   /// Expands the stored states `ids` into `out`, up to the lookups: their facts, invariant
@@ -590,7 +684,7 @@ final class ExpansionWorker {
   }
 
   /// Looks up the successors of `out` in `store` and lists those still unknown.
-  private func resolve(_ out: ExpansionOutput, store: StateStore) {
+  private func resolve(_ out: ExpansionOutput, store: StateStore, level: Int) {
     // Every successor is pending (the lookups write its target and hint) or a self-loop (its
     // target written here; its hint is never read), so none needs filling first.
     let total = out.actions.count
@@ -608,6 +702,27 @@ final class ExpansionWorker {
     let list = out.unresolved, actions = out.actions, info = out.info, sources = out.sources
     var listed = 0
     var cursor = 0
+    if store.inline {
+      // Found states give their flags instead of ids: a protocol move to a state that is not
+      // on the next level may close a cycle.
+      for k in 0..<info.count {
+        let before = listed
+        for j in cursor..<(cursor + Int(info[k].successors)) {
+          let target = targets[j]
+          list[listed] = Int32(j)
+          listed += target == ExpansionWorker.unknown ? 1 : 0
+          if target < ExpansionWorker.selfLoop && !actions[j].kind.isFailure
+            && !InlineSlot.isNextLevel(UInt64(target) << 62, level: level + 1)
+          {
+            info[k].knownBackEdge = true
+          }
+        }
+        info[k].unresolved = Int32(listed - before)
+        cursor += Int(info[k].successors)
+      }
+      out.unresolved.removeLast(total - listed)
+      return
+    }
     for k in 0..<info.count {
       let source = UInt32(sources[k])
       let before = listed

@@ -52,6 +52,19 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
   /// Room for `capacity` elements, all zero bits.
   convenience init(capacity: Int) { self.init(capacity: capacity, reserve: false)! }
 
+  /// Gives the whole huge pages below element `end` back to the kernel, from element `from` on
+  /// (what an earlier call returned); returns the new boundary. Those elements read as zero
+  /// afterwards and take no memory.
+  func release(below end: Int, from start: Int) -> Int {
+    let perPage = PageBuffer.hugePage / MemoryLayout<Element>.stride
+    let boundary = min(end, capacity) / perPage * perPage
+    guard boundary > start else { return start }
+    #if canImport(Glibc)
+    _ = madvise(UnsafeMutableRawPointer(base + start), (boundary - start) * MemoryLayout<Element>.stride, MADV_DONTNEED)
+    #endif
+    return boundary
+  }
+
   /// A new buffer of `capacity` elements starting with this one's first `count` (nil when a
   /// reservation is refused).
   func copy(count: Int, capacity: Int, reserve: Bool = false) -> PageBuffer? {

@@ -12,27 +12,32 @@ import Synchronization
 /// (from `arenaBase` on). Two states with one fingerprint count as one, so a state can be
 /// missed; `omissionBound` says how likely that was.
 ///
+/// With inline storage (`inline`, for states of one word), the table holds the states
+/// themselves and the arena is only the queue of states not yet expanded: see
+/// `StateStore+Inline.swift`.
+///
 /// Copies share the table and the arena. Only the exploration that owns the store inserts;
-/// a copy is a snapshot that workers read while the owner inserts (exact storage only): it
-/// sees every state below its own `count`, and treats any later one as not yet known.
+/// a copy is a snapshot that workers read while the owner inserts (exact or inline storage):
+/// with exact storage it sees every state below its own `count`, and treats any later one as
+/// not yet known.
 struct StateStore {
   let wordsPerState: Int
   let compact: Bool
   /// Packed states by id, from id `arenaBase` on (always 0 unless `compact`); the first
   /// `arenaCount` words are used. Append-only while exploring, so a copy of the store made
   /// earlier still reads its own states.
-  private var arena: PageBuffer<UInt64>
-  private var arenaCount = 0
+  var arena: PageBuffer<UInt64>
+  var arenaCount = 0
   private(set) var arenaBase = 0
   // Invariant: the table's size is a power of two, at most half full, so every probe ends.
   // Exact: a slot holds `id + 1`; 0 means empty. Compact: a slot holds a fingerprint (never 0)
   // in `fingerprints` and its id in `index`.
-  private var index: PageBuffer<UInt32>
+  var index: PageBuffer<UInt32>
   private var fingerprints: PageBuffer<UInt64>?
-  private var mask: Int
-  private(set) var count = 0
+  var mask: Int
+  var count = 0
   /// Counts the table's growths: a slot found before one is meaningless after it.
-  private(set) var generation = 0
+  var generation = 0
   /// Threads that rebuild the index when it grows (exact storage).
   var growThreads = 1
   /// Words the arena may need at most (the explorer's memory limit): past `arenaInPlace`
@@ -40,10 +45,21 @@ struct StateStore {
   /// of holding an old and a new copy at each doubling.
   var arenaLimit = 0
   static let arenaInPlace = 1 << 23
+  /// Inline storage: the table holds the states themselves (`StateStore+Inline.swift`).
+  let inline: Bool
+  /// Inline storage: xor'ed into every stored state (a word no state can be).
+  var escape: UInt64 = 0
+  /// Inline storage: the table of states, mapped for the largest size the memory limit allows
+  /// and grown in place; `shift` makes a hash's top bits a slot.
+  var inlineTable: PageBuffer<UInt64>?
+  var shift: UInt64 = 60
+  /// Inline storage: the queue's words below this were given back to the kernel.
+  var releasedWords = 0
 
   init(wordsPerState: Int, compact: Bool = false, capacity: Int = 16) {
     self.wordsPerState = wordsPerState
     self.compact = compact
+    inline = false
     var size = 16
     while size < capacity * 2 { size <<= 1 }
     index = PageBuffer(capacity: size)
@@ -54,7 +70,9 @@ struct StateStore {
 
   /// Bytes the stored states and the table take (from counts, not capacities, so the figure is
   /// the same on every run).
-  var bytes: Int { arenaCount * 8 + tableSize * (compact ? 12 : 4) }
+  var bytes: Int {
+    inline ? (arenaCount - releasedWords) * 8 + tableSize * 8 : arenaCount * 8 + tableSize * (compact ? 12 : 4)
+  }
 
   /// Slots in the table.
   var tableSize: Int { mask + 1 }
@@ -112,7 +130,12 @@ struct StateStore {
   }
 
   /// Inserts the packed state whose words start at `words` (see `insert(_:hint:)`).
+  /// On inline storage (initial states, at level 0), a state found has no id here: `UInt32.max`.
   mutating func insert(_ words: UnsafePointer<UInt64>, hint: Int? = nil) -> (inserted: Bool, id: UInt32) {
+    if inline {
+      let inserted = insertInline(words[0], level: 0, hint: hint).inserted
+      return (inserted, inserted ? UInt32(count - 1) : UInt32.max)
+    }
     // Exact storage needs the fingerprint only to find where to start.
     let fp = compact || hint == nil
       ? StateStore.fingerprint(UnsafeBufferPointer(start: words, count: wordsPerState), count: wordsPerState) : 0
@@ -152,6 +175,10 @@ struct StateStore {
   /// Asks for the cache line of a table slot that a coming `insert` will probe.
   func prefetch(slot: Int) {
     guard slot <= mask else { return }
+    if let inlineTable {
+      commitcheck_prefetch(inlineTable.base + slot)
+      return
+    }
     if let fingerprints { commitcheck_prefetch(fingerprints.base + slot) } else { commitcheck_prefetch(index.base + slot) }
   }
 
@@ -200,6 +227,10 @@ struct StateStore {
   /// in flight at once instead of one at a time.
   func findAll(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
                into ids: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>) {
+    if inlineTable != nil {
+      findAllInline(words, positions: positions, missing: missing, into: ids, ends: ends)
+      return
+    }
     let count = positions.count
     let w = wordsPerState
     let index = index.base, mask = mask
@@ -293,8 +324,13 @@ struct StateStore {
   }
 
   /// Hash compaction: forgets the words of states below `id` (expanded ones), once they are
-  /// at least half the arena. Exact storage keeps every state.
+  /// at least half the arena. Inline storage gives their pages back. Exact storage keeps every
+  /// state.
   mutating func forget(below id: Int) {
+    if inline {
+      releasedWords = arena.release(below: id * wordsPerState, from: releasedWords)
+      return
+    }
     guard compact, (id - arenaBase) * 2 >= count - arenaBase, id > arenaBase else { return }
     let kept = (count - id) * wordsPerState
     let fresh = PageBuffer<UInt64>(capacity: 2 * kept + wordsPerState)
@@ -306,7 +342,7 @@ struct StateStore {
 
   /// The packed words of state `id`, if still held (always, with exact storage).
   func words(of id: Int) -> [UInt64]? {
-    guard id >= arenaBase, id < count else { return nil }
+    guard id >= arenaBase, id < count, id * wordsPerState >= releasedWords else { return nil }
     return Array(UnsafeBufferPointer(start: arena.base + (id - arenaBase) * wordsPerState, count: wordsPerState))
   }
 

@@ -300,7 +300,7 @@ struct ThreadEquivalenceTests {
       #expect(ex.stateCount > 4 * 4_096)
       let lost = (0..<UInt32(ex.stateCount)).filter { ex.id(of: ex.state($0)) != $0 }
       #expect(lost.isEmpty, "\(threads) threads: \(lost.count) states not found again")
-      parents.append(ex.parents)
+      parents.append(Array(ex.parents))
     }
     #expect(parents[1] == parents[0] && parents[2] == parents[0])
   }

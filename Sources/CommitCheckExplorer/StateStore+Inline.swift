@@ -1,0 +1,239 @@
+import CommitCheckModel
+import CommitCheckPrefetch
+import Synchronization
+
+/// Inline storage: a state that fits in one word lives in the table itself, so a lookup reads
+/// one slot instead of a slot and then the arena.
+///
+/// A slot holds the state's bits (below bit 62, xor'ed with `escape`, a word no state can be,
+/// so that no stored slot is 0, which marks an empty one) and two flags: bit 62, set until the
+/// state is expanded, and bit 63, the parity of its breadth-first level. The table holds no ids:
+/// the arena is only the queue of states not yet expanded, and the explorer tells from the flags
+/// whether a state found is on the next level (see `InlineSlot.isNextLevel`). Lookups are on the
+/// hash's top bits, so the table stays in hash order and doubles in place (`growInline`),
+/// within a mapping sized for the memory limit.
+extension StateStore {
+  /// A store for one-word states, stored as `word ^ escape`; nil when the mappings for
+  /// `maxMemory` bytes cannot be reserved.
+  init?(escape: UInt64, maxMemory: Int) {
+    precondition(escape != 0 && escape & ~InlineSlot.stateMask == 0)
+    wordsPerState = 1
+    compact = false
+    inline = true
+    self.escape = escape
+    var slots = 16
+    while slots < maxMemory / 4 { slots <<= 1 }
+    guard let table = PageBuffer<UInt64>(capacity: slots, reserve: true),
+      let queue = PageBuffer<UInt64>(capacity: max(16, maxMemory / 8), reserve: true)
+    else { return nil }
+    inlineTable = table
+    arena = queue
+    arenaLimit = queue.capacity
+    index = PageBuffer(capacity: 1)
+    mask = 15
+    shift = 60
+  }
+
+  @inline(__always)
+  static func slots(_ base: UnsafeMutablePointer<UInt64>) -> UnsafeMutablePointer<Atomic<UInt64>> {
+    UnsafeMutableRawPointer(base).assumingMemoryBound(to: Atomic<UInt64>.self)
+  }
+
+  /// The slot a probe for `word` starts at.
+  @inline(__always)
+  func home(_ word: UInt64) -> Int { Int(truncatingIfNeeded: InlineSlot.mix(word ^ escape) >> shift) }
+
+  /// Inserts a one-word state found at breadth-first `level`, resuming at `hint` as
+  /// `insert(_:hint:)` does. Returns whether it was new, or else the slot's flags
+  /// (`InlineSlot`).
+  mutating func insertInline(_ word: UInt64, level: Int, hint: Int? = nil) -> (inserted: Bool, flags: UInt64) {
+    let table = StateStore.slots(inlineTable!.base)
+    let stored = word ^ escape
+    var slot = hint ?? home(word)
+    while true {
+      let entry = table[slot].load(ordering: .relaxed)
+      if entry == 0 { break }
+      if entry & InlineSlot.stateMask == stored { return (false, entry & ~InlineSlot.stateMask) }
+      slot = (slot + 1) & mask
+    }
+    // Workers may be looking states up meanwhile (`findAllInline`): the slot is written
+    // atomically.
+    table[slot].store(stored | InlineSlot.unexpanded | InlineSlot.parity(level), ordering: .relaxed)
+    if arenaCount + 1 > arena.capacity {
+      arena = arena.copy(count: arenaCount, capacity: 2 * (arenaCount + 1))!
+    }
+    arena.base[arenaCount] = word
+    arenaCount += 1
+    count += 1
+    if count * 2 > tableSize { growInline() }
+    return (true, 0)
+  }
+
+  /// Looks up one-word states at once, as `findAll` does: for each state found its flags go to
+  /// `ids` (shifted down to 0...3), for each other `missing` and the slot where the search
+  /// ended.
+  ///
+  /// The owner may insert meanwhile, and workers clear flags. A state found is stored whenever
+  /// it is found (slots are written whole and never emptied), and a search that ends at an
+  /// empty slot may be resumed there by an insert.
+  func findAllInline(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
+                     into ids: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>) {
+    let table = StateStore.slots(inlineTable!.base), mask = mask, escape = escape
+    withHomesAhead(positions.count, word: { words[Int(positions[$0])] }) { k, home in
+      let at = Int(positions[k])
+      let stored = words[at] ^ escape
+      var slot = home
+      var result = missing
+      while true {
+        let entry = table[slot].load(ordering: .relaxed)
+        if entry == 0 { break }
+        if entry & InlineSlot.stateMask == stored {
+          result = UInt32(truncatingIfNeeded: entry >> 62)
+          break
+        }
+        slot = (slot + 1) & mask
+      }
+      ids[at] = result
+      ends[at] = slot
+    }
+  }
+
+  /// Clears the "not yet expanded" flag of the stored states `words[0..<count]`. Workers call
+  /// it for the states they expand, while others look states up: each slot is rewritten
+  /// atomically, and only its flag changes.
+  func markExpanded(_ words: UnsafePointer<UInt64>, count: Int) {
+    let table = StateStore.slots(inlineTable!.base), mask = mask, escape = escape
+    withHomesAhead(count, word: { words[$0] }) { k, home in
+      let stored = words[k] ^ escape
+      var slot = home
+      while true {
+        let entry = table[slot].load(ordering: .relaxed)
+        if entry & InlineSlot.stateMask == stored {
+          table[slot].store(entry & ~InlineSlot.unexpanded, ordering: .relaxed)
+          break
+        }
+        // Every state expanded is stored: its probe meets it before an empty slot.
+        precondition(entry != 0, "an expanded state is missing from the inline table")
+        slot = (slot + 1) & mask
+      }
+    }
+  }
+
+  /// Calls `probe(k, home)` for each `k` in `0..<count`, with the slot where the probe for
+  /// `word(k)` starts. Almost every such slot misses the cache: the words are hashed `ahead`
+  /// on and their slots prefetched, so that many misses are in flight at once.
+  @inline(__always)
+  private func withHomesAhead(_ count: Int, word: (Int) -> UInt64, _ probe: (Int, Int) -> Void) {
+    let base = inlineTable!.base, shift = shift, escape = escape
+    let ahead = 16
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: ahead) { upcoming in
+      func hashAhead(_ k: Int) {
+        let slot = Int(truncatingIfNeeded: InlineSlot.mix(word(k) ^ escape) >> shift)
+        upcoming[k % ahead] = slot
+        commitcheck_prefetch(base + slot)
+      }
+      for k in 0..<min(ahead, count) { hashAhead(k) }
+      for k in 0..<count {
+        let home = upcoming[k % ahead]
+        if k + ahead < count { hashAhead(k + ahead) }
+        probe(k, home)
+      }
+    }
+  }
+
+  /// Doubles the table in place. A state's slot is its hash's top bits, or the first free slot
+  /// after, so the table is in hash order and a state's new home is at least twice its old
+  /// one. Walking down from the top, each state moves up to its new place, passing only slots
+  /// already rewritten, which stay full. The few that cannot (the run that wraps around to the
+  /// start, states pushed far from a home near the start, and any that would wrap at the new
+  /// top) are set aside and inserted last, as usual.
+  private mutating func growInline() {
+    generation += 1
+    let old = tableSize, size = 2 * old
+    let buffer = inlineTable!
+    precondition(size <= buffer.capacity, "the inline state table outgrew its mapping")
+    let table = buffer.base
+    let newShift = shift - 1
+    func home(_ entry: UInt64) -> Int {
+      Int(truncatingIfNeeded: InlineSlot.mix(entry & InlineSlot.stateMask) >> newShift)
+    }
+    var aside: [UInt64] = []
+    var start = 0
+    while table[start] != 0 {
+      aside.append(table[start])
+      table[start] = 0
+      start += 1
+    }
+    var position = old - 1
+    while position > start {
+      let entry = table[position]
+      if entry != 0 {
+        table[position] = 0
+        var slot = home(entry)
+        if slot >= position {
+          while slot < size && table[slot] != 0 { slot += 1 }
+        }
+        if slot < position || slot == size { aside.append(entry) } else { table[slot] = entry }
+      }
+      position -= 1
+    }
+    mask = size - 1
+    shift = newShift
+    for entry in aside {
+      var slot = home(entry)
+      while table[slot] != 0 { slot = (slot + 1) & mask }
+      table[slot] = entry
+    }
+  }
+}
+
+/// The layout of an inline table's slot.
+enum InlineSlot {
+  /// The state's bits (xor'ed with the store's escape word).
+  static let stateMask: UInt64 = (1 << 62) - 1
+  /// Set until the state is expanded.
+  static let unexpanded: UInt64 = 1 << 62
+  /// The parity of the state's breadth-first level.
+  @inline(__always)
+  static func parity(_ level: Int) -> UInt64 { UInt64(level & 1) << 63 }
+
+  /// A 64-bit mix of a one-word state (the finalizer of SplitMix64), whose top bits pick its
+  /// slot.
+  @inline(__always)
+  static func mix(_ word: UInt64) -> UInt64 {
+    var x = word
+    x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+    return x ^ (x >> 31)
+  }
+
+  /// Whether a state found with `flags` (a slot's top two bits, in place) as the successor of a
+  /// state on `level - 1` lies on `level`.
+  ///
+  /// Every state below `level - 1` is expanded by then, and none on `level` (the explorer's
+  /// batches keep to one level), and breadth-first search stores nothing beyond `level`. So a
+  /// state not yet expanded lies on `level - 1` or on `level`, and its parity tells which.
+  @inline(__always)
+  static func isNextLevel(_ flags: UInt64, level: Int) -> Bool {
+    flags & unexpanded != 0 && flags & parity(1) == parity(level)
+  }
+
+  /// The word no state of `layout` can be, xor'ed into every stored state so that none reads as
+  /// an empty slot; nil when states take more than 62 bits, or exactly 62 with no such word.
+  /// A slot whose largest value leaves a bit pattern unused gives one (that pattern); a state
+  /// of at most 61 bits gives bit 61.
+  static func escape(_ layout: StateLayout) -> UInt64? {
+    guard layout.wordCount == 1 else { return nil }
+    var bits = 0
+    var slack: UInt64?
+    for slot in 0..<layout.slotCount {
+      let width = StateLayout.bitWidth(layout.maxValues[slot])
+      bits = max(bits, Int(layout.shifts[slot]) + width)
+      if width > 0, layout.maxValues[slot] < (1 << width) - 1, slack == nil {
+        slack = layout.masks[slot] << layout.shifts[slot]
+      }
+    }
+    if bits <= 61 { return 1 << 61 }
+    return bits == 62 ? slack : nil
+  }
+}

@@ -1,0 +1,182 @@
+import CommitCheck
+@testable import CommitCheckExplorer
+@testable import CommitCheckModel
+import Testing
+
+/// States of one word live inline in the table when no edges are kept: the table holds the
+/// states and two flags, not ids. Everything an exploration records must equal the arena's,
+/// except the back-edge flag, which inline storage sets for any protocol move to the same
+/// breadth-first level or a lower one (the arena: to a smaller id).
+struct InlineStoreTests {
+  /// A fixed pseudo-random sequence (SplitMix64), so failures repeat.
+  struct Sequence {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      return InlineSlot.mix(state)
+    }
+  }
+
+  @Test("The inline table finds every state with its flags after growing in place many times")
+  func growsInPlace() throws {
+    let bits = 40
+    var store = try #require(StateStore(escape: 1 << 61, maxMemory: 64 << 20))
+    var random = Sequence(state: 7)
+    // 0 and the largest state are stored too: neither may read as an empty slot.
+    var words: [UInt64] = [0, (1 << UInt64(bits)) - 1]
+    var seen: Set<UInt64> = Set(words)
+    while words.count < 300_000 {
+      let word = random.next() >> UInt64(64 - bits)
+      if seen.insert(word).inserted { words.append(word) }
+    }
+    for (k, word) in words.enumerated() {
+      #expect(store.insertInline(word, level: k % 3).inserted)
+    }
+    // 300,000 states at most half full: 2^20 slots, grown 16 times from 16.
+    #expect(store.count == words.count && store.tableSize == 1 << 20 && store.generation == 16)
+    // Every third state expanded: its first flag clears, its parity stays.
+    let expanded = stride(from: 0, to: words.count, by: 3).map { words[$0] }
+    expanded.withUnsafeBufferPointer { store.markExpanded($0.baseAddress!, count: $0.count) }
+    func flags(_ k: Int) -> UInt64 { (k % 3 == 0 ? 0 : InlineSlot.unexpanded) | InlineSlot.parity(k % 3) }
+    var wrong = 0
+    for (k, word) in words.enumerated() {
+      let (inserted, found) = store.insertInline(word, level: 1)
+      if inserted || found != flags(k) { wrong += 1 }
+    }
+    #expect(wrong == 0 && store.count == words.count)
+    // The workers' lookups agree, and miss states never stored.
+    let absent = (0..<1000).map { _ in random.next() >> UInt64(64 - bits) }.filter { !seen.contains($0) }
+    let all = words + absent
+    var ids = [UInt32](repeating: 0, count: all.count), ends = [Int](repeating: 0, count: all.count)
+    let positions = (0..<all.count).map { Int32($0) }
+    all.withUnsafeBufferPointer { w in
+      positions.withUnsafeBufferPointer { p in
+        ids.withUnsafeMutableBufferPointer { i in
+          ends.withUnsafeMutableBufferPointer { e in store.findAll(w, positions: p, missing: UInt32.max, into: i, ends: e) }
+        }
+      }
+    }
+    #expect((0..<words.count).allSatisfy { UInt64(ids[$0]) << 62 == flags($0) })
+    #expect(ids[words.count...].allSatisfy { $0 == UInt32.max })
+  }
+
+  @Test("The escape word is one no state can be")
+  func escapeWord() throws {
+    // TwoPhase at N = 10 takes 62 bits; the transaction manager's control state (3 values in
+    // 2 bits) never holds the pattern 11, which escapes.
+    var options = CompileOptions()
+    options.parameters["N"] = 10
+    let layout = try loadModel(path: modelPath("two-phase-tla"), options: options).system.layout
+    let tm = try #require(layout.names.firstIndex(of: "TM.state"))
+    #expect(InlineSlot.escape(layout) == 3 << layout.shifts[tm])
+    options.parameters["N"] = 5
+    #expect(InlineSlot.escape(try loadModel(path: modelPath("two-phase-tla"), options: options).system.layout) == 1 << 61)
+    // 62 bits whose every pattern may occur (31 slots of 0...3), and 63 bits: no escape.
+    #expect(InlineSlot.escape(StateLayout(maxValues: Array(repeating: 3, count: 31), names: Array(repeating: "x", count: 31))) == nil)
+    #expect(InlineSlot.escape(StateLayout(maxValues: [1] + Array(repeating: 3, count: 31), names: Array(repeating: "x", count: 32))) == nil)
+  }
+
+  func explore(_ model: LoadedModel, inline: Bool, threads: Int, maxStates: Int = Explorer.stateIDLimit) -> Exploration {
+    var options = ExplorerOptions()
+    options.keepEdges = false
+    options.inlineStates = inline
+    options.threads = threads
+    options.batchStates = 256
+    options.maxStates = maxStates
+    return Explorer().explore(model.system, options: options)
+  }
+
+  func expectSame(_ arena: Exploration, _ inline: Exploration, _ context: String) {
+    #expect(inline.store.inline && !arena.store.inline, "\(context)")
+    #expect(arena.stateCount == inline.stateCount && arena.transitions == inline.transitions
+            && arena.depth == inline.depth, "\(context)")
+    #expect(arena.parents == inline.parents, "\(context)")
+    #expect(arena.firstViolation == inline.firstViolation && arena.firstBlocked == inline.firstBlocked
+            && arena.firstStuck == inline.firstStuck, "\(context)")
+    #expect(arena.runtimeError?.state == inline.runtimeError?.state, "\(context)")
+    #expect(arena.stopReason == inline.stopReason, "\(context)")
+    // States no longer held are read from a second exploration, which numbers them alike.
+    let count = arena.stateCount
+    let sample = Array(Set([0, 1, count / 3, count / 2, count - 2, count - 1].filter { $0 >= 0 && $0 < count }))
+    #expect(sample.allSatisfy { arena.state(UInt32($0)) == inline.state(UInt32($0)) }, "\(context)")
+    #expect(sample.allSatisfy { inline.id(of: arena.state(UInt32($0))) == UInt32($0) }, "\(context)")
+  }
+
+  /// Whether a protocol move of an expanded state leads to a state on its level or a lower one,
+  /// counted on the explored graph's edges.
+  func movesBack(_ edges: Exploration) -> Bool {
+    var level = [Int](repeating: 0, count: edges.stateCount)
+    for id in 0..<edges.stateCount where edges.parents[id] != UInt32.max { level[id] = level[Int(edges.parents[id])] + 1 }
+    return (0..<edges.expanded).contains { s in
+      edges.edges(of: UInt32(s)).contains { e in
+        let t = Int(edges.edgeTargets[e])
+        return !edges.edgeActions[e].kind.isFailure && t != s && level[t] <= level[s]
+      }
+    }
+  }
+
+  func withEdges(_ model: LoadedModel, maxStates: Int = Explorer.stateIDLimit) -> Exploration {
+    var options = ExplorerOptions()
+    options.maxStates = maxStates
+    return Explorer().explore(model.system, options: options)
+  }
+
+  @Test("Inline states give the arena's counts, parents, verdicts and states", arguments: shippedModelNames)
+  func sameAsArena(_ name: String) throws {
+    for crashes in [false, true] {
+      let model = try shippedWithFailures(name, crashes: crashes)
+      let arena = explore(model, inline: false, threads: 1)
+      #expect(arena.stateCount > 100)
+      let fits = InlineSlot.escape(model.system.layout) != nil
+      let back = movesBack(withEdges(model))
+      for threads in [1, 2] {
+        let inline = explore(model, inline: true, threads: threads)
+        let context = "\(name), crashes \(crashes), \(threads) threads"
+        if fits {
+          expectSame(arena, inline, context)
+          #expect(inline.hasBackEdge == back && (!arena.hasBackEdge || back), "\(context)")
+        } else {
+          #expect(!inline.store.inline, "\(context)")
+        }
+      }
+      // A partial exploration stops at the same state.
+      let half = arena.stateCount / 2
+      if fits {
+        let partial = explore(model, inline: true, threads: 2, maxStates: half)
+        expectSame(explore(model, inline: false, threads: 1, maxStates: half), partial, "\(name), partial")
+        #expect(partial.hasBackEdge == movesBack(withEdges(model, maxStates: half)), "\(name), partial")
+      }
+    }
+  }
+
+  @Test("A move across one level sets the back-edge flag, and TwoPhase has none")
+  func backEdges() throws {
+    // From s, A moves to a or b (level 1), and then between a and b forever: a cycle whose
+    // moves stay on level 1.
+    let toggle = try compileModel(source: """
+      protocol Toggle
+      role A {
+        state s initial
+        state a
+        state b
+        on s step left { goto a }
+        on s step right { goto b }
+        on a step toB { goto b }
+        on b step toA { goto a }
+      }
+      """, file: "toggle.commit")
+    let arena = explore(toggle, inline: false, threads: 1)
+    let inline = explore(toggle, inline: true, threads: 1)
+    #expect(arena.hasBackEdge && inline.hasBackEdge)
+    expectSame(arena, inline, "toggle")
+    // TwoPhase's moves all go to the next level (each adds one to a count of steps taken), so
+    // termination needs no second exploration with edges. N = 8 takes 50 bits, N = 10 (in the
+    // benchmark) 62 with an escape word.
+    var options = CompileOptions()
+    options.parameters["N"] = 8
+    let twoPhase = try loadModel(path: modelPath("two-phase-tla"), options: options)
+    let explored = explore(twoPhase, inline: true, threads: 2)
+    #expect(explored.store.inline && !explored.hasBackEdge && !explored.needsEdges)
+    #expect(explored.stateCount == 1_745_408)  // 6^8 + 4^8 + 2^8 (see models/two-phase-tla.commit)
+  }
+}
