@@ -274,7 +274,31 @@ public struct Explorer: Sendable {
       guard lo < hi else { return nil }
       let ranges = stride(from: lo, to: hi, by: chunkLimit).map { $0..<min(hi, $0 + chunkLimit) }
       let outputs = ranges.map { _ in spare.popLast() ?? ExpansionOutput() }
-      return ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store, level: lo < levelEnd ? level : level + 1)
+      let made = ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store, level: lo < levelEnd ? level : level + 1)
+      if inline, threads > 1 { made.prefault = prefault() }
+      return made
+    }
+    // Inline storage, several threads: the pages the merge will write first (the queue's and
+    // the parents' next ones, and the table's next half shortly before it grows) are made
+    // resident by a worker ahead of time, instead of by the kernel, in the merge, as the merge
+    // writes them. `Explorer.prefaultAhead` states at a time; at most twice that stays unused.
+    var prefaulted = 0
+    var prefaultedHalf = -1
+    func prefault() -> (@Sendable () -> Void)? {
+      let count = ex.store.count
+      var work: [@Sendable () -> Void] = []
+      if count + Explorer.prefaultAhead > prefaulted {
+        let range = max(prefaulted, count)..<(count + 2 * Explorer.prefaultAhead)
+        prefaulted = range.upperBound
+        work.append(ex.parents.prefault(range))
+        work.append(ex.store.prefault(queue: range, nextHalf: false))
+      }
+      if ex.store.insertsBeforeGrowth < Explorer.prefaultAhead, prefaultedHalf != ex.store.generation {
+        prefaultedHalf = ex.store.generation
+        work.append(ex.store.prefault(queue: 0..<0, nextHalf: true))
+      }
+      let steps = work
+      return steps.isEmpty ? nil : { @Sendable in for step in steps { step() } }
     }
     var upcoming: ExpansionBatch?
     var stopped = false
@@ -352,33 +376,33 @@ public struct Explorer: Sendable {
           // order. Without edges to record, only those are visited.
           if info.knownBackEdge { ex.hasBackEdge = true }
           let visit = options.keepEdges ? Int(info.successors) : Int(info.unresolved)
+          // The successors still unknown so far, and the slots their inserts probe first
+          // (likely out of the cache: asked for 8 inserts ahead).
+          var unknowns = unresolvedCursor
+          let prefetch = !options.keepEdges && generation == ex.store.generation
           for u in 0..<visit {
-            let j = options.keepEdges ? u : Int(unresolved[unresolvedCursor + u]) - cursor
-            var target = targets[cursor + j]
             if inline {
-              // Only successors still unknown are visited (no edges are kept).
-              let ahead = unresolvedCursor + u + 8
-              if ahead < unresolved.count, generation == ex.store.generation {
-                ex.store.prefetch(slot: hints[Int(unresolved[ahead])])
-              }
-              let hint = generation == ex.store.generation ? hints[cursor + j] : nil
-              let (inserted, flags) = ex.store.insertInline(successorWords[cursor + j], level: level + 1, hint: hint)
+              // Only successors still unknown are visited (no edges are kept); their words
+              // and hints were listed densely.
+              let at = unresolvedCursor + u
+              if prefetch, at + 8 < unresolved.count { ex.store.prefetch(slot: hints[at + 8]) }
+              let hint = generation == ex.store.generation ? hints[at] : nil
+              let (inserted, flags) = ex.store.insertInline(successorWords[at], level: level + 1, hint: hint)
               if inserted {
                 ex.parents.append(source)
-              } else if !actions[cursor + j].kind.isFailure && !InlineSlot.isNextLevel(flags, level: level + 1) {
+              } else if !InlineSlot.isNextLevel(flags, level: level + 1) && !actions[Int(unresolved[at])].kind.isFailure {
                 // On this level or a lower one: a move back to a smaller id, or across this
                 // level (see `hasBackEdge`).
                 ex.hasBackEdge = true
               }
               continue
             }
+            let j = options.keepEdges ? u : Int(unresolved[unresolvedCursor + u]) - cursor
+            var target = targets[cursor + j]
             if target == ExpansionWorker.unknown {
-              // The slots the coming inserts will probe first are likely out of the cache.
-              let ahead = unresolvedCursor + u + 8
-              if !options.keepEdges, ahead < unresolved.count, generation == ex.store.generation {
-                ex.store.prefetch(slot: hints[Int(unresolved[ahead])])
-              }
-              let hint = generation == ex.store.generation ? hints[cursor + j] : nil
+              if prefetch, unknowns + 8 < unresolved.count { ex.store.prefetch(slot: hints[unknowns + 8]) }
+              let hint = generation == ex.store.generation ? hints[unknowns] : nil
+              unknowns += 1
               let (inserted, found) = ex.store.insert(successorWords.base + (cursor + j) * w, hint: hint)
               if inserted { ex.parents.append(source) }
               target = found
@@ -431,6 +455,10 @@ public struct Explorer: Sendable {
 }
 
 extension Explorer {
+  /// Inline storage: states whose pages a worker makes resident ahead of the merge (see
+  /// `prefault` in `explore`).
+  static let prefaultAhead = 1 << 18
+
   /// The limit that stops exploration before the next batch, if any. Memory is checked before
   /// it is allocated: the figure counts twice what is held, since growing an array or the index
   /// briefly holds the old and the new copy.
@@ -510,10 +538,15 @@ final class ExpansionBatch: @unchecked Sendable {
     self.level = level
   }
 
+  /// Work for whichever thread claims the first chunk, before it (see `prefault` in
+  /// `Explorer.explore`).
+  var prefault: (@Sendable () -> Void)?
+
   /// Expands chunks with `worker` until none is left unclaimed.
   func work(_ worker: ExpansionWorker) {
     while true {
       let chunk = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+      if chunk == 0, let prefault { prefault() }
       guard chunk < ranges.count, let store else { return }
       worker.expand(ranges[chunk], store: store, level: level, into: outputs[chunk])
     }
@@ -537,8 +570,9 @@ final class ExpansionOutput {
   var selfLoops = RawList<Int32>()
   /// After the lookups: the successors still unknown, by index, in order.
   var unresolved = RawList<Int32>()
-  /// Per successor still unknown: where its lookup ended, a hint for the insert, valid while
-  /// the store's generation is `generation`.
+  /// After the lookups, per successor still unknown (in `unresolved`'s order): where its
+  /// lookup ended, a hint for the insert, valid while the store's generation is `generation`.
+  /// With inline storage, `words` too then holds only those successors, in that order.
   var hints = RawList<Int>()
   var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
@@ -686,20 +720,26 @@ final class ExpansionWorker {
   /// Looks up the successors of `out` in `store` and lists those still unknown.
   private func resolve(_ out: ExpansionOutput, store: StateStore, level: Int) {
     // Every successor is pending (the lookups write its target and hint) or a self-loop (its
-    // target written here; its hint is never read), so none needs filling first.
+    // target and a hint, never used, written here), so none needs filling first.
     let total = out.actions.count
     out.targets.extend(by: total)
-    let targets = out.targets
-    for j in out.selfLoops.buffer { targets[Int(j)] = ExpansionWorker.selfLoop }
     out.hints.extend(by: total)
+    let targets = out.targets
+    for j in out.selfLoops.buffer {
+      targets[Int(j)] = ExpansionWorker.selfLoop
+      out.hints[Int(j)] = 0
+    }
     store.findAll(out.words.buffer, positions: out.pending.buffer, missing: ExpansionWorker.unknown,
                   into: targets.mutableBuffer, ends: out.hints.mutableBuffer)
     // List the successors still unknown, without a branch per successor (about one in twelve
     // is unknown, at random). `unknown` and `selfLoop` exceed every id, so `target < source`
     // holds only for a stored state found with a smaller id.
-    // Written at `listed` before it moves past, so never read unwritten.
+    // Written at `listed` before it moves past, so never read unwritten. The hints (and, for
+    // inline storage, the words) of the successors still unknown move down to `listed` too,
+    // so that the merge reads them in sequence: `listed` never passes `j`.
     out.unresolved.extend(by: total)
     let list = out.unresolved, actions = out.actions, info = out.info, sources = out.sources
+    let hints = out.hints, words = out.words
     var listed = 0
     var cursor = 0
     if store.inline {
@@ -710,9 +750,11 @@ final class ExpansionWorker {
         for j in cursor..<(cursor + Int(info[k].successors)) {
           let target = targets[j]
           list[listed] = Int32(j)
+          hints[listed] = hints[j]
+          words[listed] = words[j]
           listed += target == ExpansionWorker.unknown ? 1 : 0
-          if target < ExpansionWorker.selfLoop && !actions[j].kind.isFailure
-            && !InlineSlot.isNextLevel(UInt64(target) << 62, level: level + 1)
+          if target < ExpansionWorker.selfLoop && !InlineSlot.isNextLevel(UInt64(target) << 62, level: level + 1)
+            && !actions[j].kind.isFailure
           {
             info[k].knownBackEdge = true
           }
@@ -729,6 +771,7 @@ final class ExpansionWorker {
       for j in cursor..<(cursor + Int(info[k].successors)) {
         let target = targets[j]
         list[listed] = Int32(j)
+        hints[listed] = hints[j]
         listed += target == ExpansionWorker.unknown ? 1 : 0
         if target < source && !actions[j].kind.isFailure { info[k].knownBackEdge = true }
       }

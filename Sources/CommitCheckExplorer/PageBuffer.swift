@@ -65,6 +65,19 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     return boundary
   }
 
+  /// Makes the pages of elements `range` resident now (`MADV_POPULATE_WRITE`), so that the
+  /// thread that writes them later does not stop for the kernel to zero them. Any thread may
+  /// call it while others read and write the buffer; nothing changes but residency.
+  func populate(_ range: Range<Int>) {
+    let lo = max(0, range.lowerBound), hi = min(capacity, range.upperBound)
+    guard lo < hi else { return }
+    #if canImport(Glibc)
+    let start = UInt(bitPattern: base + lo) / 4096 * 4096
+    let end = UInt(bitPattern: base + hi)
+    _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), 23)  // MADV_POPULATE_WRITE
+    #endif
+  }
+
   /// A new buffer of `capacity` elements starting with this one's first `count` (nil when a
   /// reservation is refused).
   func copy(count: Int, capacity: Int, reserve: Bool = false) -> PageBuffer? {

@@ -141,6 +141,16 @@ extension StateStore {
     }
   }
 
+  /// Work a worker can do ahead for the owner's coming inserts: making resident the queue's
+  /// words `queue`, and the table's next half when `nextHalf`.
+  func prefault(queue: Range<Int>, nextHalf: Bool) -> @Sendable () -> Void {
+    let arena = arena, table = inlineTable!, size = tableSize
+    return {
+      arena.populate(queue)
+      if nextHalf { table.populate(size..<(2 * size)) }
+    }
+  }
+
   /// Doubles the table in place. A state's slot is its hash's top bits, or the first free slot
   /// after, so the table is in hash order and a state's new home is at least twice its old
   /// one. Walking down from the top, each state moves up to its new place, passing only slots
