@@ -73,7 +73,11 @@ public struct Exploration: @unchecked Sendable {
   public internal(set) var symmetry: Symmetry?
   var store: StateStore
   /// Parent of each state (`UInt32.max` for initial states).
-  public internal(set) var parents = ParentList()
+  ///
+  /// Inline storage keeps none: they are the parents of a second exploration on the arena
+  /// (see `state(_:)`), made when asked for.
+  public var parents: ParentList { store.inline ? replica(reaching: stateCount - 1).storedParents : storedParents }
+  var storedParents = ParentList()
   /// Edges of state `i` are `edgeStart[i]..<edgeStart[i + 1]`; empty when edges were not kept.
   public internal(set) var edgeStart: [Int] = []
   public internal(set) var edgeTargets: [UInt32] = []
@@ -123,7 +127,9 @@ public struct Exploration: @unchecked Sendable {
   /// that a state was missed.
   public var hashTableSize: Int { store.tableSize }
   public var omissionBound: Double { store.compact ? store.omissionBound : 0 }
-  public var bytesPerState: Double { store.count == 0 ? 0 : Double(store.bytes + parents.count * 4) / Double(store.count) }
+  public var bytesPerState: Double {
+    store.count == 0 ? 0 : Double(store.bytes + storedParents.count * 4) / Double(store.count)
+  }
 
   /// The unpacked slots of a stored state. Under hash compaction, a state already expanded is
   /// found again by replaying its parent path from an initial state.
@@ -232,8 +238,11 @@ public struct Explorer: Sendable {
     var ex = Exploration(system: system,
                          store: inlineStore ?? StateStore(wordsPerState: layout.wordCount, compact: options.compactHash))
     if inline { ex.replayOptions = options }
-    // Parents take 4 bytes a state: the memory limit allows at most a quarter as many.
-    ex.parents = ParentList(capacity: min(options.maxStates, Explorer.stateIDLimit, options.maxMemory / 4) + 1)
+    // Parents take 4 bytes a state: the memory limit allows at most a quarter as many. Inline
+    // storage keeps none (see `Exploration.parents`).
+    if !inline {
+      ex.storedParents = ParentList(capacity: min(options.maxStates, Explorer.stateIDLimit, options.maxMemory / 4) + 1)
+    }
     ex.symmetry = options.symmetry
     ex.store.growThreads = threads
     ex.store.arenaLimit = options.maxMemory / 8
@@ -252,7 +261,7 @@ public struct Explorer: Sendable {
     for var s in initial {
       options.symmetry?.canonicalize(&s)
       system.layout.pack(s, into: &words)
-      if ex.store.insert(words).inserted { ex.parents.append(UInt32.max) }
+      if ex.store.insert(words).inserted, !inline { ex.storedParents.append(UInt32.max) }
     }
     ex.initialCount = ex.store.count
     var id = 0
@@ -278,8 +287,8 @@ public struct Explorer: Sendable {
       if inline, threads > 1 { made.prefault = prefault() }
       return made
     }
-    // Inline storage, several threads: the pages the merge will write first (the queue's and
-    // the parents' next ones, and the table's next half shortly before it grows) are made
+    // Inline storage, several threads: the pages the merge will write first (the queue's next
+    // ones, and the table's next half shortly before it grows) are made
     // resident by a worker ahead of time, instead of by the kernel, in the merge, as the merge
     // writes them. `Explorer.prefaultAhead` states at a time; at most twice that stays unused.
     var prefaulted = 0
@@ -290,7 +299,6 @@ public struct Explorer: Sendable {
       if count + Explorer.prefaultAhead > prefaulted {
         let range = max(prefaulted, count)..<(count + 2 * Explorer.prefaultAhead)
         prefaulted = range.upperBound
-        work.append(ex.parents.prefault(range))
         work.append(ex.store.prefault(queue: range, nextHalf: false))
       }
       if ex.store.insertsBeforeGrowth < Explorer.prefaultAhead, prefaultedHalf != ex.store.generation {
@@ -388,9 +396,7 @@ public struct Explorer: Sendable {
               if prefetch, at + 8 < unresolved.count { ex.store.prefetch(slot: hints[at + 8]) }
               let hint = generation == ex.store.generation ? hints[at] : nil
               let (inserted, flags) = ex.store.insertInline(successorWords[at], level: level + 1, hint: hint)
-              if inserted {
-                ex.parents.append(source)
-              } else if !InlineSlot.isNextLevel(flags, level: level + 1) && !actions[Int(unresolved[at])].kind.isFailure {
+              if !inserted && !InlineSlot.isNextLevel(flags, level: level + 1) && !actions[Int(unresolved[at])].kind.isFailure {
                 // On this level or a lower one: a move back to a smaller id, or across this
                 // level (see `hasBackEdge`).
                 ex.hasBackEdge = true
@@ -404,7 +410,7 @@ public struct Explorer: Sendable {
               let hint = generation == ex.store.generation ? hints[unknowns] : nil
               unknowns += 1
               let (inserted, found) = ex.store.insert(successorWords.base + (cursor + j) * w, hint: hint)
-              if inserted { ex.parents.append(source) }
+              if inserted { ex.storedParents.append(source) }
               target = found
             } else if target == ExpansionWorker.selfLoop {
               target = source
@@ -465,7 +471,7 @@ extension Explorer {
   func limitReached(_ ex: Exploration, _ options: ExplorerOptions, started: Date, threads: Int) -> StopReason? {
     if let stop = options.stop, stop.requested != 0 { return .interrupted }
     if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout { return .timeout }
-    let held = ex.store.bytes + ex.parents.count * 4
+    let held = ex.store.bytes + ex.storedParents.count * 4
       + ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + ex.edgeStart.count * 8
     let batch = (threads == 1 ? 256 : 8192) * 64 * (ex.system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
     if 2 * held + batch > options.maxMemory { return .maxMemory }

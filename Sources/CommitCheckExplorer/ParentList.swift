@@ -29,11 +29,5 @@ public struct ParentList: RandomAccessCollection, Equatable, Sendable {
     count += 1
   }
 
-  /// Pages ahead of `count` that a worker may make resident (see `PageBuffer.populate`).
-  func prefault(_ range: Range<Int>) -> @Sendable () -> Void {
-    let buffer = buffer
-    return { buffer.populate(range) }
-  }
-
   public static func == (a: ParentList, b: ParentList) -> Bool { a.elementsEqual(b) }
 }

@@ -90,7 +90,12 @@ struct InlineStoreTests {
     #expect(inline.store.inline && !arena.store.inline, "\(context)")
     #expect(arena.stateCount == inline.stateCount && arena.transitions == inline.transitions
             && arena.depth == inline.depth, "\(context)")
-    #expect(arena.parents == inline.parents, "\(context)")
+    // Inline storage keeps no parents: its states must be numbered alike. These runs are small
+    // enough that the queue still holds every state (pages go back a 2 MiB page at a time).
+    let held = (0..<arena.stateCount).filter { inline.store.words(of: $0) != nil }
+    #expect(held.count == arena.stateCount, "\(context)")
+    #expect(held.allSatisfy { inline.store.words(of: $0) == arena.store.words(of: $0) }, "\(context)")
+    #expect(inline.storedParents.isEmpty && arena.parents == inline.parents, "\(context)")
     #expect(arena.firstViolation == inline.firstViolation && arena.firstBlocked == inline.firstBlocked
             && arena.firstStuck == inline.firstStuck, "\(context)")
     #expect(arena.runtimeError?.state == inline.runtimeError?.state, "\(context)")
