@@ -154,6 +154,25 @@ struct InlineStoreTests {
     }
   }
 
+  @Test("Two threads, in small batches that overlap the merges, give the arena's exploration")
+  func twoThreads() throws {
+    // Small enough for ThreadSanitizer: batches of 64 states, so that many lookups, flag
+    // clearings and prefaults race with merges.
+    for name in ["two-phase-tla", "seed-naive-three-phase-commit"] {
+      let model = try shippedWithFailures(name, crashes: true)
+      var options = ExplorerOptions()
+      options.keepEdges = false
+      options.batchStates = 64
+      options.inlineStates = false
+      let arena = Explorer().explore(model.system, options: options)
+      options.threads = 2
+      options.inlineStates = true
+      let inline = Explorer().explore(model.system, options: options)
+      #expect(inline.overlappedBatches > 0, "\(name)")
+      expectSame(arena, inline, name)
+    }
+  }
+
   @Test("A move across one level sets the back-edge flag, and TwoPhase has none")
   func backEdges() throws {
     // From s, A moves to a or b (level 1), and then between a and b forever: a cycle whose
