@@ -125,7 +125,7 @@ extension StateStore {
   @inline(__always)
   private func withHomesAhead(_ count: Int, word: (Int) -> UInt64, _ probe: (Int, Int) -> Void) {
     let base = inlineTable!.base, shift = shift, escape = escape
-    let ahead = 16
+    let ahead = 32
     withUnsafeTemporaryAllocation(of: Int.self, capacity: ahead) { upcoming in
       func hashAhead(_ k: Int) {
         let slot = Int(truncatingIfNeeded: InlineSlot.mix(word(k) ^ escape) >> shift)
