@@ -185,6 +185,8 @@ struct StateStore {
   /// The id of a stored state, if it is stored. Read-only, so workers may call it concurrently
   /// while nothing inserts.
   func find(_ words: [UInt64]) -> UInt32? {
+    // The inline table holds no ids: `Exploration.id(of:)` asks its second exploration.
+    precondition(!inline, "find on an inline store")
     let fp = StateStore.fingerprint(words, count: wordsPerState)
     return words.withUnsafeBufferPointer { probe($0.baseAddress!, fp, from: Int(truncatingIfNeeded: fp) & mask).id }
   }
