@@ -124,11 +124,11 @@ extension StateStore {
   /// on and their slots prefetched, so that many misses are in flight at once.
   @inline(__always)
   private func withHomesAhead(_ count: Int, word: (Int) -> UInt64, _ probe: (Int, Int) -> Void) {
-    let base = inlineTable!.base, shift = shift, escape = escape
+    let base = inlineTable!.base
     let ahead = 32
     withUnsafeTemporaryAllocation(of: Int.self, capacity: ahead) { upcoming in
       func hashAhead(_ k: Int) {
-        let slot = Int(truncatingIfNeeded: InlineSlot.mix(word(k) ^ escape) >> shift)
+        let slot = home(word(k))
         upcoming[k % ahead] = slot
         commitcheck_prefetch(base + slot)
       }
