@@ -295,18 +295,14 @@ public struct Explorer: Sendable {
     var prefaultedHalf = -1
     func prefault() -> (@Sendable () -> Void)? {
       let count = ex.store.count
-      var work: [@Sendable () -> Void] = []
+      var queue = 0..<0
       if count + Explorer.prefaultAhead > prefaulted {
-        let range = max(prefaulted, count)..<(count + 2 * Explorer.prefaultAhead)
-        prefaulted = range.upperBound
-        work.append(ex.store.prefault(queue: range, nextHalf: false))
+        queue = max(prefaulted, count)..<(count + 2 * Explorer.prefaultAhead)
+        prefaulted = queue.upperBound
       }
-      if ex.store.insertsBeforeGrowth < Explorer.prefaultAhead, prefaultedHalf != ex.store.generation {
-        prefaultedHalf = ex.store.generation
-        work.append(ex.store.prefault(queue: 0..<0, nextHalf: true))
-      }
-      let steps = work
-      return steps.isEmpty ? nil : { @Sendable in for step in steps { step() } }
+      let nextHalf = ex.store.insertsBeforeGrowth < Explorer.prefaultAhead && prefaultedHalf != ex.store.generation
+      if nextHalf { prefaultedHalf = ex.store.generation }
+      return queue.isEmpty && !nextHalf ? nil : ex.store.prefault(queue: queue, nextHalf: nextHalf)
     }
     var upcoming: ExpansionBatch?
     var stopped = false
@@ -730,13 +726,13 @@ final class ExpansionWorker {
     let total = out.actions.count
     out.targets.extend(by: total)
     out.hints.extend(by: total)
-    let targets = out.targets
+    let targets = out.targets, hints = out.hints
     for j in out.selfLoops.buffer {
       targets[Int(j)] = ExpansionWorker.selfLoop
-      out.hints[Int(j)] = 0
+      hints[Int(j)] = 0
     }
     store.findAll(out.words.buffer, positions: out.pending.buffer, missing: ExpansionWorker.unknown,
-                  into: targets.mutableBuffer, ends: out.hints.mutableBuffer)
+                  into: targets.mutableBuffer, ends: hints.mutableBuffer)
     // List the successors still unknown, without a branch per successor (about one in twelve
     // is unknown, at random). `unknown` and `selfLoop` exceed every id, so `target < source`
     // holds only for a stored state found with a smaller id.
@@ -745,7 +741,7 @@ final class ExpansionWorker {
     // so that the merge reads them in sequence: `listed` never passes `j`.
     out.unresolved.extend(by: total)
     let list = out.unresolved, actions = out.actions, info = out.info, sources = out.sources
-    let hints = out.hints, words = out.words
+    let words = out.words
     var listed = 0
     var cursor = 0
     if store.inline {
