@@ -271,7 +271,8 @@ public struct Explorer: Sendable {
     let batchLimit = threads == 1 ? 256 : max(1, options.batchStates)
     let chunkLimit = threads == 1 ? batchLimit : max(1, min(256, batchLimit / 4))
     let w = system.layout.wordCount
-    let crew = UncheckedBox(workers)
+    let crew = threads > 1 ? Crew(Array(workers.dropFirst())) : nil
+    defer { crew?.stop() }
     var spare: [ExpansionOutput] = []
     // The stored states from `lo` on (at most a batch), in chunks that threads claim in turn.
     // States below `levelEnd` are on `level`, the others stored so far on the next: the merge
@@ -281,19 +282,26 @@ public struct Explorer: Sendable {
       var hi = min(ex.store.count, lo + batchLimit)
       if inline, lo < levelEnd { hi = min(hi, levelEnd) }
       guard lo < hi else { return nil }
-      let ranges = stride(from: lo, to: hi, by: chunkLimit).map { $0..<min(hi, $0 + chunkLimit) }
+      // Chunks shrink towards the batch's end, so that the threads finish it close together.
+      var ranges: [Range<Int>] = []
+      var start = lo
+      while start < hi {
+        let size = threads == 1 ? chunkLimit : min(chunkLimit, max(32, (hi - start) / (2 * threads)))
+        ranges.append(start..<min(hi, start + size))
+        start += size
+      }
       let outputs = ranges.map { _ in spare.popLast() ?? ExpansionOutput() }
       let made = ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store, level: lo < levelEnd ? level : level + 1)
       if inline, threads > 1 { made.prefault = prefault() }
       return made
     }
     // Inline storage, several threads: the pages the merge will write first (the queue's next
-    // ones, and the table's next half shortly before it grows) are made
-    // resident by a worker ahead of time, instead of by the kernel, in the merge, as the merge
-    // writes them. `Explorer.prefaultAhead` states at a time; at most twice that stays unused.
+    // ones, and the table's next half shortly before it grows) are made resident by the
+    // workers ahead of time, instead of by the kernel, in the merge, as the merge writes them.
+    // `Explorer.prefaultAhead` states at a time; at most twice that stays unused.
     var prefaulted = 0
     var prefaultedHalf = -1
-    func prefault() -> (@Sendable () -> Void)? {
+    func prefault() -> [@Sendable () -> Void] {
       let count = ex.store.count
       var queue = 0..<0
       if count + Explorer.prefaultAhead > prefaulted {
@@ -302,7 +310,7 @@ public struct Explorer: Sendable {
       }
       let nextHalf = ex.store.insertsBeforeGrowth < Explorer.prefaultAhead && prefaultedHalf != ex.store.generation
       if nextHalf { prefaultedHalf = ex.store.generation }
-      return queue.isEmpty && !nextHalf ? nil : ex.store.prefault(queue: queue, nextHalf: nextHalf)
+      return ex.store.prefault(queue: queue, nextHalf: nextHalf)
     }
     var upcoming: ExpansionBatch?
     var stopped = false
@@ -316,11 +324,9 @@ public struct Explorer: Sendable {
         current = next
       } else {
         current = batch(from: id)!
-        if threads == 1 {
-          current.work(workers[0])
-        } else {
-          DispatchQueue.concurrentPerform(iterations: threads) { k in current.work(crew.value[k]) }
-        }
+        crew?.post(current)
+        current.work(workers[0])
+        crew?.wait(current)
       }
       current.finish()
       upcoming = nil
@@ -334,9 +340,7 @@ public struct Explorer: Sendable {
       if threads > 1, !ex.store.compact, inserts < ex.store.insertsBeforeGrowth,
         let next = batch(from: current.ranges.last!.upperBound), !inline || next.level == current.level
       {
-        for k in 1..<threads {
-          DispatchQueue.global().async(group: next.group) { next.work(crew.value[k]) }
-        }
+        crew!.post(next)
         upcoming = next
         ex.overlappedBatches += 1
       }
@@ -439,7 +443,7 @@ public struct Explorer: Sendable {
       }
       if let next = upcoming {
         next.work(workers[0])
-        next.group.wait()
+        crew!.wait(next)
       }
       spare += current.outputs
       ex.store.forget(below: id)
@@ -475,9 +479,10 @@ extension Explorer {
   }
 }
 
-/// Lets `concurrentPerform` hand each worker to its own thread.
+/// Hands a value that is not `Sendable` to another thread.
 ///
-/// Safe: iteration k touches only `value[k]`, and the array itself is not mutated.
+/// Safe where used: one thread at a time works on the value (a crew's worker; a part of the
+/// index that rehashing threads split between them).
 struct UncheckedBox<T>: @unchecked Sendable {
   let value: T
   init(_ value: T) { self.value = value }
@@ -527,8 +532,8 @@ final class ExpansionBatch: @unchecked Sendable {
   /// done, so that a growing table does not keep the old one alive.
   private var store: StateStore?
   private let claimed = Atomic<Int>(0)
-  /// The threads that joined asynchronously.
-  let group = DispatchGroup()
+  /// The helper threads done with the batch (see `Crew`).
+  let helpersDone = Atomic<Int>(0)
 
   /// The breadth-first level of the batch's first state (inline storage: of all its states).
   let level: Int
@@ -540,15 +545,20 @@ final class ExpansionBatch: @unchecked Sendable {
     self.level = level
   }
 
-  /// Work for whichever thread claims the first chunk, before it (see `prefault` in
-  /// `Explorer.explore`).
-  var prefault: (@Sendable () -> Void)?
+  /// Work claimed before the chunks, by whichever threads come first (see `prefault` in
+  /// `Explorer.explore`). Set before any thread works on the batch.
+  var prefault: [@Sendable () -> Void] = []
 
-  /// Expands chunks with `worker` until none is left unclaimed.
+  /// Does the prefault pieces and expands chunks with `worker` until none is left unclaimed.
+  /// Pieces come first: a thread that meets the last of them still finds chunks to balance.
   func work(_ worker: ExpansionWorker) {
     while true {
-      let chunk = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
-      if chunk == 0, let prefault { prefault() }
+      let claim = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+      if claim < prefault.count {
+        prefault[claim]()
+        continue
+      }
+      let chunk = claim - prefault.count
       guard chunk < ranges.count, let store else { return }
       worker.expand(ranges[chunk], store: store, level: level, into: outputs[chunk])
     }

@@ -141,14 +141,11 @@ extension StateStore {
     }
   }
 
-  /// Work a worker can do ahead for the owner's coming inserts: making resident the queue's
-  /// words `queue`, and the table's next half when `nextHalf`.
-  func prefault(queue: Range<Int>, nextHalf: Bool) -> @Sendable () -> Void {
-    let arena = arena, table = inlineTable!, size = tableSize
-    return {
-      arena.populate(queue)
-      if nextHalf { table.populate(size..<(2 * size)) }
-    }
+  /// Work workers can do ahead for the owner's coming inserts: making resident the queue's
+  /// words `queue`, and the table's next half when `nextHalf`, in pieces of a huge page or
+  /// less, which threads share out like chunks of states.
+  func prefault(queue: Range<Int>, nextHalf: Bool) -> [@Sendable () -> Void] {
+    arena.populating(queue) + (nextHalf ? inlineTable!.populating(tableSize..<(2 * tableSize)) : [])
   }
 
   /// Doubles the table in place. A state's slot is its hash's top bits, or the first free slot

@@ -1,10 +1,20 @@
 // The processor's prefetch hint, which Swift does not expose: the state store asks for the
 // cache lines of its next lookups while it compares the current ones (StateStore.findAll).
+// And its spin-wait hint, for the explorer's threads waiting a few microseconds for each
+// other (Crew).
 #ifndef COMMITCHECK_PREFETCH_H
 #define COMMITCHECK_PREFETCH_H
 
 static inline void commitcheck_prefetch(const void *address) {
   __builtin_prefetch(address, 0, 3);
+}
+
+static inline void commitcheck_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
 }
 
 #endif
