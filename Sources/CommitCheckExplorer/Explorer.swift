@@ -188,8 +188,16 @@ public struct Exploration: @unchecked Sendable {
     let named = firstViolation.compactMap { $0 } + [firstBlocked, firstStuck, runtimeError?.state].compactMap { $0 }
     let wanted = (named.map { Int($0) }.filter { $0 < stateCount } + [id]).max()! + 1
     return replica.exploration(reaching: wanted) { count in
+      // Nothing reads the table once the exploration is over: the replica gets its memory.
+      store.releaseInlineTable()
       var options = replayOptions!
       options.maxStates = count
+      // The limit stops a run once twice what it holds would pass it. The replica holds about
+      // as much per state as the table did (an index of 4-byte ids at the same load, the words
+      // and the parents: 20 to 28 bytes against 16 to 32), and never more states, so it may
+      // hold what the first run was allowed to: it must reach the states a report names.
+      options.maxMemory = replayOptions!.maxMemory.multipliedReportingOverflow(by: 2).overflow
+        ? Int.max : 2 * replayOptions!.maxMemory
       options.keepEdges = false
       options.inlineStates = false
       options.timeout = nil

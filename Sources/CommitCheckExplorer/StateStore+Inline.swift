@@ -141,6 +141,14 @@ extension StateStore {
     }
   }
 
+  /// Gives the table's memory back to the kernel, for good: once the exploration is over, its
+  /// states are read from a replica (`Exploration.state(_:)`), which needs the room. The table
+  /// reads as empty afterwards.
+  func releaseInlineTable() {
+    guard let inlineTable else { return }
+    _ = inlineTable.release(below: inlineTable.capacity, from: 0)
+  }
+
   /// Work workers can do ahead for the owner's coming inserts: making resident the queue's
   /// words `queue`, and the table's next half when `nextHalf`, in pieces of a huge page or
   /// less, which threads share out like chunks of states.

@@ -246,7 +246,7 @@ func renderSVG(_ dot: String, sourceLocation: SourceLocation = #_sourceLocation)
   let input = dir.appendingPathComponent("in.dot"), output = dir.appendingPathComponent("out.svg")
   let errors = dir.appendingPathComponent("err.txt")
   try Data(dot.utf8).write(to: input)
-  FileManager.default.createFile(atPath: errors.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
   let process = Process()
   process.executableURL = try dotExecutable()
   process.arguments = ["-Tsvg", input.path, "-o", output.path]
@@ -275,8 +275,8 @@ func runTool(_ arguments: [String]) throws -> (Int32, String, String) {
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: dir) }
   let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-  FileManager.default.createFile(atPath: out.path, contents: nil)
-  FileManager.default.createFile(atPath: err.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: err.path, contents: nil)
   let process = Process()
   process.executableURL = tool
   process.arguments = arguments

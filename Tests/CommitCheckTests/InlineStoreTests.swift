@@ -202,5 +202,26 @@ struct InlineStoreTests {
     let explored = explore(twoPhase, inline: true, threads: 2)
     #expect(explored.store.inline && !explored.hasBackEdge && !explored.needsEdges)
     #expect(explored.stateCount == 1_745_408)  // 6^8 + 4^8 + 2^8 (see models/two-phase-tla.commit)
+    // An expanded state is read from a replay on the arena, which first gives the table's
+    // memory back to the kernel: the table reads as empty from then on.
+    let initial = try #require(try SuccessorGenerator(twoPhase.system).initialStates().first)
+    var word = [UInt64](repeating: 0, count: 1)
+    twoPhase.system.layout.pack(initial, into: &word)
+    #expect(lookup(explored.store, word[0]) != UInt32.max)
+    #expect(explored.state(0) == initial && explored.id(of: initial) == 0)
+    #expect(lookup(explored.store, word[0]) == UInt32.max)
+  }
+
+  /// The flags `store.findAll` reports for `word`, or `UInt32.max` when it is not found.
+  func lookup(_ store: StateStore, _ word: UInt64) -> UInt32 {
+    var id = [UInt32.max], end = [0]
+    [word].withUnsafeBufferPointer { w in
+      [Int32(0)].withUnsafeBufferPointer { p in
+        id.withUnsafeMutableBufferPointer { i in
+          end.withUnsafeMutableBufferPointer { e in store.findAll(w, positions: p, missing: UInt32.max, into: i, ends: e) }
+        }
+      }
+    }
+    return id[0]
   }
 }
