@@ -155,12 +155,14 @@ func json(_ rows: [Row]) -> String {
 }
 
 let help = """
-  usage: commitcheck-bench [--case NAME]... [--all] [--threads K] [--max-states K] [--json] [--list]
+  usage: commitcheck-bench [--case NAME]... [--all] [--threads K] [--max-states K] [--json] [--svg FILE] [--list]
 
   Runs the benchmark suite (release build: swift run -c release commitcheck-bench). Each case runs
   once in-process after a warm-up; rows give states, transitions, depth, seconds, states/s,
   transitions/s, store bytes per state, peak resident bytes per state and threads.
   The default suite leaves out the long cases (marked * by --list); --all or --case runs them.
+  --svg FILE also draws how the cost of TwoPhase grows with N: time per state for each
+  twophase-nN case run (at least two), e.g. --case twophase-n5 ... --case twophase-n10.
 
   """
 
@@ -169,6 +171,7 @@ var asJSON = false
 var all = false
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var maxStates: Int?
+var svgPath: String?
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let arg = args.next() {
   switch arg {
@@ -177,6 +180,12 @@ while let arg = args.next() {
   case "--all": all = true
   case "--threads": threads = args.next().flatMap { Int($0) }.map { max(1, $0) } ?? threads
   case "--max-states": maxStates = args.next().flatMap { Int($0) }
+  case "--svg":
+    guard let path = args.next() else {
+      FileHandle.standardError.write(Data("commitcheck-bench: --svg needs a file\n".utf8))
+      exit(2)
+    }
+    svgPath = path
   case "--list":
     for c in cases { print((c.long ? "* " : "  ") + c.name) }
     exit(0)
@@ -193,6 +202,10 @@ if chosen.isEmpty {
   FileHandle.standardError.write(Data("commitcheck-bench: no such case; --list shows them\n".utf8))
   exit(2)
 }
+if svgPath != nil, chosen.filter({ $0.name.hasPrefix("twophase-n") && !$0.symmetry }).count < 2 {
+  FileHandle.standardError.write(Data("commitcheck-bench: --svg needs at least two twophase-nN cases\n".utf8))
+  exit(2)
+}
 var rows: [Row] = []
 for c in chosen {
   do {
@@ -205,3 +218,11 @@ for c in chosen {
   }
 }
 print(asJSON ? json(rows) : format(rows), terminator: "")
+if let svgPath, let chart = costChart(rows, threads: threads) {
+  do {
+    try Data(chart.utf8).write(to: URL(fileURLWithPath: svgPath), options: .atomic)
+  } catch {
+    FileHandle.standardError.write(Data("commitcheck-bench: cannot write \(svgPath): \(error.localizedDescription)\n".utf8))
+    exit(2)
+  }
+}
