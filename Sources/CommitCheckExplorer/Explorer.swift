@@ -230,9 +230,10 @@ public struct Explorer: Sendable {
     // Worker 0 runs while no other does (or on the calling thread); the others get copies of the
     // system, so no two threads touch the same reference counts.
     let workers = (0..<threads).map { k in
-      if k == 0 { return ExpansionWorker(system, symmetry: options.symmetry, options: options) }
+      if k == 0 { return ExpansionWorker(system, symmetry: options.symmetry, options: options, index: 0) }
       let copy = system.independentCopy()
-      return ExpansionWorker(copy, symmetry: options.symmetry.map { (try? Symmetry(copy)) ?? $0 }, options: options)
+      return ExpansionWorker(copy, symmetry: options.symmetry.map { (try? Symmetry(copy)) ?? $0 }, options: options,
+                             index: k)
     }
     var options = options
     if options.compactHash { options.keepEdges = false }
@@ -281,7 +282,6 @@ public struct Explorer: Sendable {
     let w = system.layout.wordCount
     let crew = threads > 1 ? Crew(Array(workers.dropFirst())) : nil
     defer { crew?.stop() }
-    var spare: [ExpansionOutput] = []
     // The stored states from `lo` on (at most a batch), in chunks that threads claim in turn.
     // States below `levelEnd` are on `level`, the others stored so far on the next: the merge
     // moves on to the next level only when it reaches `levelEnd`. Inline storage keeps every
@@ -298,8 +298,7 @@ public struct Explorer: Sendable {
         ranges.append(start..<min(hi, start + size))
         start += size
       }
-      let outputs = ranges.map { _ in spare.popLast() ?? ExpansionOutput() }
-      let made = ExpansionBatch(ranges: ranges, outputs: outputs, store: ex.store, level: lo < levelEnd ? level : level + 1)
+      let made = ExpansionBatch(ranges: ranges, store: ex.store, level: lo < levelEnd ? level : level + 1)
       if inline, threads > 1 { made.prefault = prefault() }
       return made
     }
@@ -453,7 +452,9 @@ public struct Explorer: Sendable {
         next.work(workers[0])
         crew!.wait(next)
       }
-      spare += current.outputs
+      // Back to the workers that filled them (none is working now): each worker writes only
+      // its own outputs, whose cache lines then need not move from the other core's cache.
+      for out in current.outputs { workers[out.owner].spare.append(out) }
       ex.store.forget(below: id)
       let now = Date()
       if now.timeIntervalSince(lastReport) >= 0.25 {
@@ -531,11 +532,15 @@ struct SourceInfo {
   var failed = false
 }
 
-/// A batch of stored states in chunks, which threads claim one at a time and expand into the
-/// chunk's own output. The merge reads the outputs in chunk order, which is source order.
+/// A batch of stored states in chunks, which threads claim one at a time and expand into an
+/// output of their own. The merge reads the outputs in chunk order, which is source order.
 final class ExpansionBatch: @unchecked Sendable {
   let ranges: [Range<Int>]
-  let outputs: [ExpansionOutput]
+  /// Per chunk, the output its worker filled: written by that worker alone, read once every
+  /// chunk is done (`finish`).
+  private let filled: UnsafeMutablePointer<ExpansionOutput?>
+  /// The chunks' outputs in chunk order, once every chunk is done.
+  private(set) var outputs: [ExpansionOutput] = []
   /// The store as the batch began: read-only for the workers. Released once every chunk is
   /// done, so that a growing table does not keep the old one alive.
   private var store: StateStore?
@@ -546,9 +551,10 @@ final class ExpansionBatch: @unchecked Sendable {
   /// The breadth-first level of the batch's first state (inline storage: of all its states).
   let level: Int
 
-  init(ranges: [Range<Int>], outputs: [ExpansionOutput], store: StateStore, level: Int) {
+  init(ranges: [Range<Int>], store: StateStore, level: Int) {
     self.ranges = ranges
-    self.outputs = outputs
+    filled = UnsafeMutablePointer.allocate(capacity: max(1, ranges.count))
+    filled.initialize(repeating: nil, count: ranges.count)
     self.store = store
     self.level = level
   }
@@ -568,17 +574,31 @@ final class ExpansionBatch: @unchecked Sendable {
       }
       let chunk = claim - prefault.count
       guard chunk < ranges.count, let store else { return }
-      worker.expand(ranges[chunk], store: store, level: level, into: outputs[chunk])
+      let out = worker.spare.popLast() ?? ExpansionOutput(owner: worker.index)
+      worker.expand(ranges[chunk], store: store, level: level, into: out)
+      filled[chunk] = out
     }
   }
 
-  /// Called once every chunk is done (after `work` on every thread, and `group`).
-  func finish() { store = nil }
+  /// Called once every chunk is done (after `work` on every thread, and `Crew.wait`).
+  func finish() {
+    store = nil
+    outputs = (0..<ranges.count).map { filled[$0]! }
+  }
+
+  deinit {
+    filled.deinitialize(count: ranges.count)
+    filled.deallocate()
+  }
 }
 
 /// What the expansion of a chunk hands to the merge: the successors' packed words and actions,
 /// the lookups' results, and per-state facts.
 final class ExpansionOutput {
+  /// The index of the worker that fills it.
+  let owner: Int
+  init(owner: Int) { self.owner = owner }
+
   var sources = RawList<Int>()
   var info = RawList<SourceInfo>()
   var words = RawList<UInt64>()
@@ -645,8 +665,13 @@ final class ExpansionWorker {
   private let invariants: [Bool]
   /// Without symmetry, states are expanded on their packed words.
   private let packedMoves: PackedMoves?
+  /// The worker's place among the explorer's, and the outputs it may fill (given back after
+  /// each merge, while no worker works).
+  let index: Int
+  var spare: [ExpansionOutput] = []
 
-  init(_ system: TransitionSystem, symmetry: Symmetry?, options: ExplorerOptions) {
+  init(_ system: TransitionSystem, symmetry: Symmetry?, options: ExplorerOptions, index: Int) {
+    self.index = index
     self.system = system
     self.symmetry = symmetry
     invariants = system.properties.map { $0.kind == .invariant }
