@@ -344,8 +344,10 @@ public struct Explorer: Sendable {
       // done. Inline storage expands no state of the next level while this one merges: its
       // lookups there must find the states this merge inserts not yet expanded.
       let inserts = current.outputs.reduce(0) { $0 + $1.unresolved.count }
+      // (The level is checked before the batch is made: making one asks for its prefault.)
+      let after = current.ranges.last!.upperBound
       if threads > 1, !ex.store.compact, inserts < ex.store.insertsBeforeGrowth,
-        let next = batch(from: current.ranges.last!.upperBound), !inline || next.level == current.level
+        !inline || (after < levelEnd ? level : level + 1) == current.level, let next = batch(from: after)
       {
         crew!.post(next)
         upcoming = next
