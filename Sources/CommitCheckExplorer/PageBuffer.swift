@@ -79,7 +79,7 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
   }
 
   /// `populate` for `range`, split at huge page boundaries: each piece takes the kernel one
-  /// page's work (about 3 ms on the 2-core test VM, most of it the host's).
+  /// page's work (up to about 4 ms on the 2-core test VM, for memory new to the machine).
   func populating(_ range: Range<Int>) -> [@Sendable () -> Void] {
     let perPage = PageBuffer.hugePage / MemoryLayout<Element>.stride
     return stride(from: range.lowerBound, to: range.upperBound, by: perPage).map { lo in
