@@ -176,7 +176,8 @@ struct StateStore {
   func prefetch(slot: Int) {
     guard slot <= mask else { return }
     if let inlineTable {
-      commitcheck_prefetch(inlineTable.base + slot)
+      // The insert writes the slot, and the other threads' lookups may hold its line.
+      commitcheck_prefetch_write(inlineTable.base + slot)
       return
     }
     if let fingerprints { commitcheck_prefetch(fingerprints.base + slot) } else { commitcheck_prefetch(index.base + slot) }
