@@ -5,9 +5,7 @@ import Foundation
 /// when the run has fewer than two such rows.
 func costChart(_ rows: [Row], threads: Int) -> String? {
   let points = rows.compactMap { r -> (n: Int, cost: Double, states: Int)? in
-    guard r.name.hasPrefix("twophase-n"), let n = Int(r.name.dropFirst("twophase-n".count)), r.states > 0 else {
-      return nil
-    }
+    guard let n = chartedN(r.name), r.states > 0 else { return nil }
     return (n, r.seconds * 1e9 / Double(r.states), r.states)
   }.sorted { $0.n < $1.n }
   guard points.count >= 2 else { return nil }
@@ -50,6 +48,11 @@ func costChart(_ rows: [Row], threads: Int) -> String? {
 
     """
   return svg
+}
+
+/// N for a case the chart draws (`twophase-nN`, without symmetry), else nil.
+func chartedN(_ name: String) -> Int? {
+  name.hasPrefix("twophase-n") ? Int(name.dropFirst("twophase-n".count)) : nil
 }
 
 /// The smallest of 1, 2 or 5 times a power of ten that is at least `value`.

@@ -202,7 +202,7 @@ if chosen.isEmpty {
   FileHandle.standardError.write(Data("commitcheck-bench: no such case; --list shows them\n".utf8))
   exit(2)
 }
-if svgPath != nil, chosen.filter({ $0.name.hasPrefix("twophase-n") && !$0.symmetry }).count < 2 {
+if svgPath != nil, chosen.filter({ chartedN($0.name) != nil }).count < 2 {
   FileHandle.standardError.write(Data("commitcheck-bench: --svg needs at least two twophase-nN cases\n".utf8))
   exit(2)
 }
