@@ -316,6 +316,7 @@ public struct Explorer: Sendable {
         prefaulted = queue.upperBound
       }
       let nextHalf = ex.store.insertsBeforeGrowth < Explorer.prefaultAhead && prefaultedHalf != ex.store.generation
+      if queue.isEmpty && !nextHalf { return [] }
       if nextHalf { prefaultedHalf = ex.store.generation }
       return ex.store.prefault(queue: queue, nextHalf: nextHalf)
     }

@@ -38,7 +38,8 @@ struct StateStore {
   var count = 0
   /// Counts the table's growths: a slot found before one is meaningless after it.
   var generation = 0
-  /// Threads that rebuild the index when it grows (exact storage).
+  /// Threads that rebuild the index when it grows (exact storage), or move the inline table's
+  /// states when it doubles.
   var growThreads = 1
   /// Words the arena may need at most (the explorer's memory limit): past `arenaInPlace`
   /// words, the arena moves once into a mapping of this size and then grows in place, instead
@@ -387,7 +388,7 @@ struct StateStore {
   /// wrap-around) as usual; every slot it passes is occupied, as linear probing requires.
   private func rehash(into table: UnsafeMutablePointer<UInt32>, size: Int, parts: Int) {
     let newMask = size - 1, w = wordsPerState, n = count
-    let spilled = (0..<parts).map { _ in SpillList() }
+    let spilled = (0..<parts).map { _ in SpillList<Int>() }
     let arena = UnsafeBufferPointer(start: arena.base, count: arenaCount)
     let shared = UncheckedBox((table, arena))
     DispatchQueue.concurrentPerform(iterations: parts) { t in
@@ -411,7 +412,7 @@ struct StateStore {
           guard slot >= lo && slot < hi else { continue }
           while slot < hi && table[slot] != 0 { slot += 1 }
           if slot == hi {
-            spilled[t].ids.append(id)
+            spilled[t].items.append(id)
           } else {
             table[slot] = UInt32(id + 1)
           }
@@ -419,7 +420,7 @@ struct StateStore {
       }
     }
     for list in spilled {
-      for id in list.ids {
+      for id in list.items {
         var slot = StateStore.hash(arena, from: id * w, count: w) & newMask
         while table[slot] != 0 { slot = (slot + 1) & newMask }
         table[slot] = UInt32(id + 1)
@@ -428,7 +429,8 @@ struct StateStore {
   }
 }
 
-/// Ids one rehashing thread set aside; each thread writes only its own list.
-private final class SpillList: @unchecked Sendable {
-  var ids: [Int] = []
+/// What one thread rebuilding a table set aside, to be placed afterwards; each thread writes
+/// only its own list.
+final class SpillList<Item>: @unchecked Sendable {
+  var items: [Item] = []
 }

@@ -17,18 +17,30 @@ struct InlineStoreTests {
     }
   }
 
-  @Test("The inline table finds every state with its flags after growing in place many times")
-  func growsInPlace() throws {
+  /// 300,000 distinct states of 40 bits, 0 and the largest among them (neither may read as an
+  /// empty slot), and the sequence that drew them on.
+  static func randomWords() -> (words: [UInt64], seen: Set<UInt64>, random: Sequence) {
     let bits = 40
-    var store = try #require(StateStore(escape: 1 << 61, maxMemory: 64 << 20))
     var random = Sequence(state: 7)
-    // 0 and the largest state are stored too: neither may read as an empty slot.
     var words: [UInt64] = [0, (1 << UInt64(bits)) - 1]
     var seen: Set<UInt64> = Set(words)
     while words.count < 300_000 {
       let word = random.next() >> UInt64(64 - bits)
       if seen.insert(word).inserted { words.append(word) }
     }
+    return (words, seen, random)
+  }
+
+  // The last growths (from 2^15 slots on) move 2 to 32 regions, in rounds shared out between
+  // the threads: with two, regions of one round move at once.
+  @Test("The inline table finds every state with its flags after growing in place many times",
+        arguments: [1, 2])
+  func growsInPlace(threads: Int) throws {
+    let bits = 40
+    var store = try #require(StateStore(escape: 1 << 61, maxMemory: 64 << 20))
+    store.growThreads = threads
+    let (words, seen, drawn) = Self.randomWords()
+    var random = drawn
     for (k, word) in words.enumerated() {
       #expect(store.insertInline(word, level: k % 3).inserted)
     }
@@ -58,6 +70,20 @@ struct InlineStoreTests {
     }
     #expect((0..<words.count).allSatisfy { UInt64(ids[$0]) << 62 == flags($0) })
     #expect(ids[words.count...].allSatisfy { $0 == UInt32.max })
+  }
+
+  @Test("Growing the inline table with two threads lays it out as one thread does")
+  func growthLayoutIsTheSame() throws {
+    let words = Self.randomWords().words
+    var tables: [[UInt64]] = []
+    for threads in [1, 2] {
+      var store = try #require(StateStore(escape: 1 << 61, maxMemory: 64 << 20))
+      store.growThreads = threads
+      for word in words { _ = store.insertInline(word, level: 0) }
+      tables.append(Array(UnsafeBufferPointer(start: store.inlineTable!.base, count: store.tableSize)))
+    }
+    #expect(tables[0].count == 1 << 20 && tables[0].filter { $0 != 0 }.count == words.count)
+    #expect(tables[0] == tables[1])
   }
 
   @Test("The escape word is one no state can be")
