@@ -282,10 +282,14 @@ public struct Explorer: Sendable {
     let w = system.layout.wordCount
     let crew = threads > 1 ? Crew(Array(workers.dropFirst())) : nil
     defer { crew?.stop() }
+    // Inline storage: the merge's lookups, hashed ahead.
+    var upcoming = UpcomingHomes()
+    defer { upcoming.free() }
     // The stored states from `lo` on (at most a batch), in chunks that threads claim in turn.
     // States below `levelEnd` are on `level`, the others stored so far on the next: the merge
     // moves on to the next level only when it reaches `levelEnd`. Inline storage keeps every
-    // batch within one level, since workers tell the next level by its flags (`InlineSlot`).
+    // batch within one level, since the merge marks each chunk's states expanded at once, and
+    // tells the next level by its flags (`InlineSlot`).
     func batch(from lo: Int) -> ExpansionBatch? {
       var hi = min(ex.store.count, lo + batchLimit)
       if inline, lo < levelEnd { hi = min(hi, levelEnd) }
@@ -298,7 +302,7 @@ public struct Explorer: Sendable {
         ranges.append(start..<min(hi, start + size))
         start += size
       }
-      let made = ExpansionBatch(ranges: ranges, store: ex.store, level: lo < levelEnd ? level : level + 1)
+      let made = ExpansionBatch(ranges: ranges, store: ex.store)
       if inline, threads > 1 { made.prefault = prefault() }
       return made
     }
@@ -320,7 +324,7 @@ public struct Explorer: Sendable {
       if nextHalf { prefaultedHalf = ex.store.generation }
       return ex.store.prefault(queue: queue, nextHalf: nextHalf)
     }
-    var upcoming: ExpansionBatch?
+    var overlapping: ExpansionBatch?
     var stopped = false
     while id < ex.store.count && !stopped {
       if let reason = limitReached(ex, options, started: started, threads: threads) {
@@ -328,7 +332,7 @@ public struct Explorer: Sendable {
         break
       }
       let current: ExpansionBatch
-      if let next = upcoming {
+      if let next = overlapping {
         current = next
       } else {
         current = batch(from: id)!
@@ -337,21 +341,18 @@ public struct Explorer: Sendable {
         crew?.wait(current)
       }
       current.finish()
-      upcoming = nil
+      overlapping = nil
       // While this batch merges, the other threads expand the next one: the states stored
       // so far, looked up in a snapshot of the store (not compact, and only when no insert of
-      // this merge can grow the table, which would keep the old one alive meanwhile, or move
-      // states under the lookups when inline). The main thread joins them once the merge is
-      // done. Inline storage expands no state of the next level while this one merges: its
-      // lookups there must find the states this merge inserts not yet expanded.
+      // this merge can grow the table, which would keep the old one alive meanwhile). The main
+      // thread joins them once the merge is done. Workers never read an inline table (the
+      // merge looks every successor up), so an inline batch may overlap any merge.
       let inserts = current.outputs.reduce(0) { $0 + $1.unresolved.count }
-      // (The level is checked before the batch is made: making one asks for its prefault.)
-      let after = current.ranges.last!.upperBound
-      if threads > 1, !ex.store.compact, inserts < ex.store.insertsBeforeGrowth,
-        !inline || (after < levelEnd ? level : level + 1) == current.level, let next = batch(from: after)
+      if threads > 1, !ex.store.compact, inline || inserts < ex.store.insertsBeforeGrowth,
+        let next = batch(from: current.ranges.last!.upperBound)
       {
         crew!.post(next)
-        upcoming = next
+        overlapping = next
         ex.overlappedBatches += 1
       }
       // Merge in source order.
@@ -363,6 +364,12 @@ public struct Explorer: Sendable {
         let infos = out.info, targets = out.targets, successorWords = out.words
         let actions = out.actions, unresolved = out.unresolved, violations = out.violations
         let hints = out.hints, generation = out.generation
+        if inline, out.sources.count > 0 {
+          // The chunk's states, all on `level`, count as expanded from now on (see
+          // `InlineSlot.isNextLevel`); their successors are looked up below.
+          ex.store.markExpanded(ex.store.arenaWords + out.sources[0], count: out.sources.count)
+          upcoming.start(successorWords.base, count: unresolved.count, store: ex.store)
+        }
         for k in 0..<out.sources.count {
           let sid = out.sources[k]
           if id == levelEnd {
@@ -400,12 +407,11 @@ public struct Explorer: Sendable {
           let prefetch = !options.keepEdges && generation == ex.store.generation
           for u in 0..<visit {
             if inline {
-              // Only successors still unknown are visited (no edges are kept); their words
-              // and hints were listed densely.
+              // Every successor but self-loops is visited (no edges are kept); their words were
+              // listed densely.
               let at = unresolvedCursor + u
-              if prefetch, at + 8 < unresolved.count { ex.store.prefetch(slot: hints[at + 8]) }
-              let hint = generation == ex.store.generation ? hints[at] : nil
-              let (inserted, flags) = ex.store.insertInline(successorWords[at], level: level + 1, hint: hint)
+              let home = upcoming.home(at, store: ex.store)
+              let (inserted, flags) = ex.store.insertInline(successorWords[at], level: level + 1, hint: home)
               if !inserted && !InlineSlot.isNextLevel(flags, level: level + 1) && !actions[Int(unresolved[at])].kind.isFailure {
                 // On this level or a lower one: a move back to a smaller id, or across this
                 // level (see `hasBackEdge`).
@@ -451,13 +457,14 @@ public struct Explorer: Sendable {
           ex.depth = level
         }
       }
-      if let next = upcoming {
+      if let next = overlapping {
         next.work(workers[0])
         crew!.wait(next)
       }
       // Back to the workers that filled them (none is working now): each worker writes only
-      // its own outputs, whose cache lines then need not move from the other core's cache.
-      for out in current.outputs { workers[out.owner].spare.append(out) }
+      // its own outputs, whose cache lines then move less between the processors' caches
+      // (see `ExpansionWorker.output`).
+      for out in current.outputs { workers[out.owner].giveBack(out) }
       ex.store.forget(below: id)
       let now = Date()
       if now.timeIntervalSince(lastReport) >= 0.25 {
@@ -477,6 +484,10 @@ extension Explorer {
   /// `prefault` in `explore`).
   static let prefaultAhead = 1 << 18
 
+  /// The bytes of outputs a helper thread keeps waiting before it fills one again (see
+  /// `ExpansionWorker.output`): 32 MB, or less under a low memory limit.
+  static func outputReserve(_ maxMemory: Int) -> Int { min(32 << 20, maxMemory / 64) }
+
   /// The limit that stops exploration before the next batch, if any. Memory is checked before
   /// it is allocated: the figure counts twice what is held, since growing an array or the index
   /// briefly holds the old and the new copy.
@@ -486,7 +497,8 @@ extension Explorer {
     let held = ex.store.bytes + ex.storedParents.count * 4
       + ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + ex.edgeStart.count * 8
     let batch = (threads == 1 ? 256 : 8192) * 64 * (ex.system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
-    if 2 * held + batch > options.maxMemory { return .maxMemory }
+    let reserves = (threads - 1) * Explorer.outputReserve(options.maxMemory)
+    if 2 * held + batch + reserves > options.maxMemory { return .maxMemory }
     return nil
   }
 }
@@ -551,15 +563,11 @@ final class ExpansionBatch: @unchecked Sendable {
   /// The helper threads done with the batch (see `Crew`).
   let helpersDone = Atomic<Int>(0)
 
-  /// The breadth-first level of the batch's first state (inline storage: of all its states).
-  let level: Int
-
-  init(ranges: [Range<Int>], store: StateStore, level: Int) {
+  init(ranges: [Range<Int>], store: StateStore) {
     self.ranges = ranges
     filled = UnsafeMutablePointer.allocate(capacity: max(1, ranges.count))
     filled.initialize(repeating: nil, count: ranges.count)
     self.store = store
-    self.level = level
   }
 
   /// Work claimed before the chunks, by whichever threads come first (see `prefault` in
@@ -577,8 +585,8 @@ final class ExpansionBatch: @unchecked Sendable {
       }
       let chunk = claim - prefault.count
       guard chunk < ranges.count, let store else { return }
-      let out = worker.spare.popLast() ?? ExpansionOutput(owner: worker.index)
-      worker.expand(ranges[chunk], store: store, level: level, into: out)
+      let out = worker.output()
+      worker.expand(ranges[chunk], store: store, into: out)
       filled[chunk] = out
     }
   }
@@ -611,11 +619,12 @@ final class ExpansionOutput {
   /// The successors to look up in the store (all but self-loops), and the self-loops.
   var pending = RawList<Int32>()
   var selfLoops = RawList<Int32>()
-  /// After the lookups: the successors still unknown, by index, in order.
+  /// After the lookups: the successors still unknown, by index, in order. With inline storage,
+  /// which has no lookups here: every successor but the self-loops, whose words `words` then
+  /// holds in that order, from its start.
   var unresolved = RawList<Int32>()
   /// After the lookups, per successor still unknown (in `unresolved`'s order): where its
   /// lookup ended, a hint for the insert, valid while the store's generation is `generation`.
-  /// With inline storage, `words` too then holds only those successors, in that order.
   var hints = RawList<Int>()
   var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
@@ -634,6 +643,12 @@ final class ExpansionOutput {
     unresolved.free()
     hints.free()
     violations.free()
+  }
+
+  /// The bytes its lists hold.
+  var bytes: Int {
+    sources.bytes + info.bytes + words.bytes + actions.bytes + targets.bytes + pending.bytes + selfLoops.bytes
+      + unresolved.bytes + hints.bytes + violations.bytes
   }
 
   func clear() {
@@ -668,13 +683,18 @@ final class ExpansionWorker {
   private let invariants: [Bool]
   /// Without symmetry, states are expanded on their packed words.
   private let packedMoves: PackedMoves?
-  /// The worker's place among the explorer's, and the outputs it may fill (given back after
-  /// each merge, while no worker works).
+  /// The worker's place among the explorer's (0: the calling thread's, which merges), and the
+  /// outputs it may fill again, given back after each merge while no worker works, oldest
+  /// first, with their bytes.
   let index: Int
-  var spare: [ExpansionOutput] = []
+  private var spare: [ExpansionOutput] = []
+  private var spareBytes = 0
+  /// A helper's outputs wait until this many bytes of others wait too (see `output`).
+  private let reserve: Int
 
   init(_ system: TransitionSystem, symmetry: Symmetry?, options: ExplorerOptions, index: Int) {
     self.index = index
+    reserve = index == 0 ? 0 : Explorer.outputReserve(options.maxMemory)
     self.system = system
     self.symmetry = symmetry
     invariants = system.properties.map { $0.kind == .invariant }
@@ -688,12 +708,30 @@ final class ExpansionWorker {
     next = current
   }
 
+  /// An output to fill. The merge reads a helper's outputs, and the lines it read stay in the
+  /// merging thread's caches for a while: filling one again at once takes each of them back,
+  /// which costs dearly when the two processors share no cache (TwoPhase N = 9 took 7 to 9%
+  /// longer then). So a helper fills the oldest of its outputs once `reserve` bytes of others wait,
+  /// and new ones until then. The merging thread's own are still in its cache: it fills the
+  /// newest.
+  func output() -> ExpansionOutput {
+    guard index == 0 ? !spare.isEmpty : spareBytes > reserve else { return ExpansionOutput(owner: index) }
+    let out = index == 0 ? spare.removeLast() : spare.removeFirst()
+    spareBytes -= out.bytes
+    return out
+  }
+
+  /// Takes back an output of this worker's that the merge has read.
+  func giveBack(_ out: ExpansionOutput) {
+    spare.append(out)
+    spareBytes += out.bytes
+  }
+
   /// Expands the stored states `ids` into `out`. The store is only read, so workers share it;
   /// the lookups of successors already stored happen here, in parallel.
   ///
-  /// On inline storage, `level` is the states' level, and they are marked expanded once their
-  /// successors are looked up.
-  func expand(_ ids: Range<Int>, store: StateStore, level: Int, into out: ExpansionOutput) {
+  /// An inline table is not read at all: the merge looks every successor up (see `list`).
+  func expand(_ ids: Range<Int>, store: StateStore, into out: ExpansionOutput) {
     out.clear()
     out.generation = store.generation
     if let packedMoves {
@@ -701,8 +739,7 @@ final class ExpansionWorker {
     } else {
       generate(ids, store: store, into: out)
     }
-    resolve(out, store: store, level: level)
-    if store.inline { store.markExpanded(store.arenaWords + ids.lowerBound, count: ids.count) }
+    if store.inline { list(out) } else { resolve(out, store: store) }
   }
 
   /// Expands the stored states `ids` into `out`, up to the lookups: their facts, invariant
@@ -765,8 +802,32 @@ final class ExpansionWorker {
     }
   }
 
+  /// Inline storage: lists every successor of `out` but the self-loops as unknown, moving their
+  /// words down in order, for the merge to look up and insert. The merge alone touches the
+  /// table. Lookups here found too few: each successor not found (most of a batch's, since
+  /// states recur within one) was probed twice, and the table's cache lines moved between
+  /// the processors' caches.
+  private func list(_ out: ExpansionOutput) {
+    let pending = out.pending, info = out.info, words = out.words
+    out.unresolved.extend(by: pending.count)
+    let list = out.unresolved
+    var listed = 0
+    var cursor = 0
+    for k in 0..<info.count {
+      cursor += Int(info[k].successors)
+      let before = listed
+      while listed < pending.count && Int(pending[listed]) < cursor {
+        let j = Int(pending[listed])
+        list[listed] = Int32(j)
+        words[listed] = words[j]
+        listed += 1
+      }
+      info[k].unresolved = Int32(listed - before)
+    }
+  }
+
   /// Looks up the successors of `out` in `store` and lists those still unknown.
-  private func resolve(_ out: ExpansionOutput, store: StateStore, level: Int) {
+  private func resolve(_ out: ExpansionOutput, store: StateStore) {
     // Every successor is pending (the lookups write its target and hint) or a self-loop (its
     // target and a hint, never used, written here), so none needs filling first.
     let total = out.actions.count
@@ -782,37 +843,13 @@ final class ExpansionWorker {
     // List the successors still unknown, without a branch per successor (about one in twelve
     // is unknown, at random). `unknown` and `selfLoop` exceed every id, so `target < source`
     // holds only for a stored state found with a smaller id.
-    // Written at `listed` before it moves past, so never read unwritten. The hints (and, for
-    // inline storage, the words) of the successors still unknown move down to `listed` too,
-    // so that the merge reads them in sequence: `listed` never passes `j`.
+    // Written at `listed` before it moves past, so never read unwritten. The hints of the
+    // successors still unknown move down to `listed` too, so that the merge reads them in
+    // sequence: `listed` never passes `j`.
     out.unresolved.extend(by: total)
     let list = out.unresolved, actions = out.actions, info = out.info, sources = out.sources
-    let words = out.words
     var listed = 0
     var cursor = 0
-    if store.inline {
-      // Found states give their flags instead of ids: a protocol move to a state that is not
-      // on the next level may close a cycle.
-      for k in 0..<info.count {
-        let before = listed
-        for j in cursor..<(cursor + Int(info[k].successors)) {
-          let target = targets[j]
-          list[listed] = Int32(j)
-          hints[listed] = hints[j]
-          words[listed] = words[j]
-          listed += target == ExpansionWorker.unknown ? 1 : 0
-          if target < ExpansionWorker.selfLoop && !InlineSlot.isNextLevel(UInt64(target) << 62, level: level + 1)
-            && !actions[j].kind.isFailure
-          {
-            info[k].knownBackEdge = true
-          }
-        }
-        info[k].unresolved = Int32(listed - before)
-        cursor += Int(info[k].successors)
-      }
-      out.unresolved.removeLast(total - listed)
-      return
-    }
     for k in 0..<info.count {
       let source = UInt32(sources[k])
       let before = listed

@@ -68,6 +68,9 @@ struct RawList<Element: BitwiseCopyable> {
     @inline(__always) nonmutating set { base[i] = newValue }
   }
 
+  /// The bytes it holds.
+  var bytes: Int { capacity * MemoryLayout<Element>.stride }
+
   var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
   var mutableBuffer: UnsafeMutableBufferPointer<Element> { UnsafeMutableBufferPointer(start: base, count: count) }
 }

@@ -1,7 +1,6 @@
 import CommitCheckModel
 import CommitCheckPrefetch
 import Dispatch
-import Synchronization
 
 /// Inline storage: a state that fits in one word lives in the table itself, so a lookup reads
 /// one slot instead of a slot and then the arena.
@@ -35,11 +34,6 @@ extension StateStore {
     shift = 60
   }
 
-  @inline(__always)
-  static func slots(_ base: UnsafeMutablePointer<UInt64>) -> UnsafeMutablePointer<Atomic<UInt64>> {
-    UnsafeMutableRawPointer(base).assumingMemoryBound(to: Atomic<UInt64>.self)
-  }
-
   /// The slot a probe for `word` starts at.
   @inline(__always)
   func home(_ word: UInt64) -> Int { Int(truncatingIfNeeded: InlineSlot.mix(word ^ escape) >> shift) }
@@ -47,19 +41,20 @@ extension StateStore {
   /// Inserts a one-word state found at breadth-first `level`, resuming at `hint` as
   /// `insert(_:hint:)` does. Returns whether it was new, or else the slot's flags
   /// (`InlineSlot`).
+  ///
+  /// Only the merge reads and writes an inline table (workers never look states up in it), so
+  /// its slots are plain words.
   mutating func insertInline(_ word: UInt64, level: Int, hint: Int? = nil) -> (inserted: Bool, flags: UInt64) {
-    let table = StateStore.slots(inlineTable!.base)
+    let table = inlineTable!.base
     let stored = word ^ escape
     var slot = hint ?? home(word)
     while true {
-      let entry = table[slot].load(ordering: .relaxed)
+      let entry = table[slot]
       if entry == 0 { break }
       if entry & InlineSlot.stateMask == stored { return (false, entry & ~InlineSlot.stateMask) }
       slot = (slot + 1) & mask
     }
-    // Workers may be looking states up meanwhile (`findAllInline`): the slot is written
-    // atomically.
-    table[slot].store(stored | InlineSlot.unexpanded | InlineSlot.parity(level), ordering: .relaxed)
+    table[slot] = stored | InlineSlot.unexpanded | InlineSlot.parity(level)
     if arenaCount + 1 > arena.capacity {
       arena = arena.copy(count: arenaCount, capacity: 2 * (arenaCount + 1))!
     }
@@ -70,74 +65,25 @@ extension StateStore {
     return (true, 0)
   }
 
-  /// Looks up one-word states at once, as `findAll` does: for each state found its flags go to
-  /// `ids` (shifted down to 0...3), for each other `missing` and the slot where the search
-  /// ended.
-  ///
-  /// The owner may insert meanwhile, and workers clear flags. A state found is stored whenever
-  /// it is found (slots are written whole and never emptied), and a search that ends at an
-  /// empty slot may be resumed there by an insert.
-  func findAllInline(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
-                     into ids: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>) {
-    let table = StateStore.slots(inlineTable!.base), mask = mask, escape = escape
-    withHomesAhead(positions.count, word: { words[Int(positions[$0])] }) { k, home in
-      let at = Int(positions[k])
-      let stored = words[at] ^ escape
-      var slot = home
-      var result = missing
-      while true {
-        let entry = table[slot].load(ordering: .relaxed)
-        if entry == 0 { break }
-        if entry & InlineSlot.stateMask == stored {
-          result = UInt32(truncatingIfNeeded: entry >> 62)
-          break
-        }
-        slot = (slot + 1) & mask
-      }
-      ids[at] = result
-      ends[at] = slot
-    }
-  }
-
-  /// Clears the "not yet expanded" flag of the stored states `words[0..<count]`. Workers call
-  /// it for the states they expand, while others look states up: each slot is rewritten
-  /// atomically, and only its flag changes.
+  /// Clears the "not yet expanded" flag of the stored states `words[0..<count]`: the merge
+  /// calls it for each chunk's states before it looks their successors up.
   func markExpanded(_ words: UnsafePointer<UInt64>, count: Int) {
-    let table = StateStore.slots(inlineTable!.base), mask = mask, escape = escape
-    withHomesAhead(count, word: { words[$0] }) { k, home in
+    let table = inlineTable!.base
+    var homes = UpcomingHomes()
+    defer { homes.free() }
+    homes.start(words, count: count, store: self)
+    for k in 0..<count {
       let stored = words[k] ^ escape
-      var slot = home
+      var slot = homes.home(k, store: self)
       while true {
-        let entry = table[slot].load(ordering: .relaxed)
+        let entry = table[slot]
         if entry & InlineSlot.stateMask == stored {
-          table[slot].store(entry & ~InlineSlot.unexpanded, ordering: .relaxed)
+          table[slot] = entry & ~InlineSlot.unexpanded
           break
         }
         // Every state expanded is stored: its probe meets it before an empty slot.
         precondition(entry != 0, "an expanded state is missing from the inline table")
         slot = (slot + 1) & mask
-      }
-    }
-  }
-
-  /// Calls `probe(k, home)` for each `k` in `0..<count`, with the slot where the probe for
-  /// `word(k)` starts. Almost every such slot misses the cache: the words are hashed `ahead`
-  /// on and their slots prefetched, so that many misses are in flight at once.
-  @inline(__always)
-  private func withHomesAhead(_ count: Int, word: (Int) -> UInt64, _ probe: (Int, Int) -> Void) {
-    let base = inlineTable!.base
-    let ahead = 32
-    withUnsafeTemporaryAllocation(of: Int.self, capacity: ahead) { upcoming in
-      func hashAhead(_ k: Int) {
-        let slot = home(word(k))
-        upcoming[k % ahead] = slot
-        commitcheck_prefetch(base + slot)
-      }
-      for k in 0..<min(ahead, count) { hashAhead(k) }
-      for k in 0..<count {
-        let home = upcoming[k % ahead]
-        if k + ahead < count { hashAhead(k + ahead) }
-        probe(k, home)
       }
     }
   }
@@ -247,6 +193,47 @@ extension StateStore {
   }
 }
 
+/// The merge's coming inline inserts, each successor's word in a list: the slots their probes
+/// start at, hashed `ahead` inserts on and their lines prefetched (for writing), so that many
+/// cache misses are in flight at once. Nothing else touches the table meanwhile.
+struct UpcomingHomes {
+  static let ahead = 32
+  private let homes = UnsafeMutablePointer<Int>.allocate(capacity: UpcomingHomes.ahead)
+  private var words: UnsafePointer<UInt64>?
+  private var count = 0
+  /// The table's generation when the homes were hashed: a growth moves them.
+  private var generation = -1
+
+  func free() { homes.deallocate() }
+
+  /// Starts on the `count` words from `words`, inserted in order.
+  mutating func start(_ words: UnsafePointer<UInt64>, count: Int, store: StateStore) {
+    self.words = words
+    self.count = count
+    generation = store.generation
+    for k in 0..<min(UpcomingHomes.ahead, count) { hash(k, store) }
+  }
+
+  /// The slot the insert of word `at` starts at; `at` counts up from 0 between `start`s.
+  @inline(__always)
+  mutating func home(_ at: Int, store: StateStore) -> Int {
+    if generation != store.generation {
+      generation = store.generation
+      for k in at..<min(at + UpcomingHomes.ahead, count) { hash(k, store) }
+    }
+    let home = homes[at % UpcomingHomes.ahead]
+    if at + UpcomingHomes.ahead < count { hash(at + UpcomingHomes.ahead, store) }
+    return home
+  }
+
+  @inline(__always)
+  private func hash(_ k: Int, _ store: StateStore) {
+    let slot = store.home(words![k])
+    homes[k % UpcomingHomes.ahead] = slot
+    store.prefetch(slot: slot)
+  }
+}
+
 /// The layout of an inline table's slot.
 enum InlineSlot {
   /// The state's bits (xor'ed with the store's escape word).
@@ -270,9 +257,11 @@ enum InlineSlot {
   /// Whether a state found with `flags` (a slot's top two bits, in place) as the successor of a
   /// state on `level - 1` lies on `level`.
   ///
-  /// Every state below `level - 1` is expanded by then, and none on `level` (the explorer's
-  /// batches keep to one level), and breadth-first search stores nothing beyond `level`. So a
-  /// state not yet expanded lies on `level - 1` or on `level`, and its parity tells which.
+  /// Every state below `level - 1` is expanded by then, and none on `level` (the merge marks
+  /// the states of each chunk expanded before it looks their successors up, in breadth-first
+  /// order, and a chunk keeps to one level), and breadth-first search stores nothing beyond
+  /// `level`. So a state not yet expanded lies on `level - 1` or on `level`, and its parity
+  /// tells which.
   @inline(__always)
   static func isNextLevel(_ flags: UInt64, level: Int) -> Bool {
     flags & unexpanded != 0 && flags & parity(1) == parity(level)

@@ -177,7 +177,7 @@ struct StateStore {
   func prefetch(slot: Int) {
     guard slot <= mask else { return }
     if let inlineTable {
-      // The insert writes the slot, and the other threads' lookups may hold its line.
+      // A new state, or a state marked expanded, is written there: ask for the line exclusively.
       commitcheck_prefetch_write(inlineTable.base + slot)
       return
     }
@@ -231,10 +231,8 @@ struct StateStore {
   /// in flight at once instead of one at a time.
   func findAll(_ words: UnsafeBufferPointer<UInt64>, positions: UnsafeBufferPointer<Int32>, missing: UInt32,
                into ids: UnsafeMutableBufferPointer<UInt32>, ends: UnsafeMutableBufferPointer<Int>) {
-    if inlineTable != nil {
-      findAllInline(words, positions: positions, missing: missing, into: ids, ends: ends)
-      return
-    }
+    // The inline table holds no ids, and only the merge reads it (`insertInline`).
+    precondition(!inline, "findAll on an inline store")
     let count = positions.count
     let w = wordsPerState
     let index = index.base, mask = mask
