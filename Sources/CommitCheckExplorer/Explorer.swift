@@ -538,8 +538,8 @@ struct SourceInfo {
   var atomicityViolated = false
   /// Successors the workers could not resolve (not stored before the batch, not self-loops).
   var unresolved: Int32 = 0
-  /// A protocol move to a state stored before the batch with a smaller id than the source (on
-  /// inline storage: on the source's level or a lower one).
+  /// A protocol move to a state stored before the batch with a smaller id than the source
+  /// (never set on inline storage, whose merge looks every successor up).
   var knownBackEdge = false
   /// How many invariants the state violates (listed in the worker's `violations`).
   var violations: Int32 = 0
@@ -711,9 +711,9 @@ final class ExpansionWorker {
   /// An output to fill. The merge reads a helper's outputs, and the lines it read stay in the
   /// merging thread's caches for a while: filling one again at once takes each of them back,
   /// which costs dearly when the two processors share no cache (TwoPhase N = 9 took 7 to 9%
-  /// longer then). So a helper fills the oldest of its outputs once `reserve` bytes of others wait,
-  /// and new ones until then. The merging thread's own are still in its cache: it fills the
-  /// newest.
+  /// longer then). So a helper fills the oldest of its outputs once `reserve` bytes of others
+  /// wait, and new ones until then. The merging thread's own are still in its cache: it fills
+  /// the newest.
   func output() -> ExpansionOutput {
     guard index == 0 ? !spare.isEmpty : spareBytes > reserve else { return ExpansionOutput(owner: index) }
     let out = index == 0 ? spare.removeLast() : spare.removeFirst()

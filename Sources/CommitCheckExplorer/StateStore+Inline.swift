@@ -193,9 +193,10 @@ extension StateStore {
   }
 }
 
-/// The merge's coming inline inserts, each successor's word in a list: the slots their probes
-/// start at, hashed `ahead` inserts on and their lines prefetched (for writing), so that many
-/// cache misses are in flight at once. Nothing else touches the table meanwhile.
+/// The merge's coming probes of an inline table, for the words of a list in order (a chunk's
+/// successors, or its states to mark expanded): the slots they start at, hashed `ahead`
+/// probes on and their lines prefetched (for writing), so that many cache misses are in
+/// flight at once. Nothing else touches the table meanwhile.
 struct UpcomingHomes {
   static let ahead = 32
   private let homes = UnsafeMutablePointer<Int>.allocate(capacity: UpcomingHomes.ahead)

@@ -18,7 +18,7 @@ struct InlineStoreTests {
   }
 
   /// 300,000 distinct states of 40 bits, 0 and the largest among them (neither may read as an
-  /// empty slot), and the sequence that drew them on.
+  /// empty slot), and the sequence they were drawn from, to draw more.
   static func randomWords() -> (words: [UInt64], seen: Set<UInt64>, random: Sequence) {
     let bits = 40
     var random = Sequence(state: 7)
