@@ -9,7 +9,8 @@ import Synchronization
 /// other every few milliseconds, and waking a sleeping thread takes a good part of one on a
 /// virtual machine (the host must run its processor again). With a thread from Dispatch woken
 /// per batch, the helper of a 20 s TwoPhase N = 10 run sat idle for 1.5 s; with the crew, for
-/// 0.8 s, most of it while the merge grows the table.
+/// 0.8 s, most of it while the merge grew the table (back when no batch overlapped such a
+/// merge; an inline one now may).
 final class Crew: @unchecked Sendable {
   /// Posts so far; the helpers spin on it. Changed only under `condition`.
   private let posted = Atomic<Int>(0)
