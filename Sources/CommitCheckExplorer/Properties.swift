@@ -8,11 +8,15 @@ public enum ViolationKind: String, Sendable {
   case invariant, blocked, livelock
 }
 
+/// What kind of property a verdict is about: the two built in, or the model's own.
+public enum PropertyCategory: String, Sendable {
+  case atomicity, termination, invariant, eventually
+}
+
 /// The verdict on one property, with its shortest counterexample when violated.
 public struct PropertyResult: Sendable {
   public var name: String
-  /// `atomicity`, `termination` (built in), `invariant` or `eventually`.
-  public var category: String
+  public var category: PropertyCategory
   public var verdict: Verdict
   public var kind: ViolationKind?
   public var trace: Trace?
@@ -25,7 +29,7 @@ extension Exploration {
   public func checkProperties() -> [PropertyResult] {
     var results: [PropertyResult] = []
     let incompleteNote = "exploration stopped before the whole state space was seen"
-    func invariantResult(_ name: String, _ category: String, _ violation: UInt32?) -> PropertyResult {
+    func invariantResult(_ name: String, _ category: PropertyCategory, _ violation: UInt32?) -> PropertyResult {
       if let v = violation {
         return PropertyResult(name: name, category: category, verdict: .violated, kind: .invariant,
                               trace: trace(along: pathTo(v)))
@@ -33,12 +37,12 @@ extension Exploration {
       return PropertyResult(name: name, category: category, verdict: complete ? .holds : .unknown,
                             notes: complete ? [] : [incompleteNote])
     }
-    results.append(invariantResult("atomicity", "atomicity", firstViolation[0]))
+    results.append(invariantResult("atomicity", .atomicity, firstViolation[0]))
     results.append(terminationResult(incompleteNote))
     for (i, p) in system.properties.enumerated() {
       switch p.kind {
       case .invariant:
-        results.append(invariantResult(p.name, "invariant", firstViolation[i + 1]))
+        results.append(invariantResult(p.name, .invariant, firstViolation[i + 1]))
       case .eventually:
         results.append(eventuallyResult(i, incompleteNote))
       }
@@ -47,7 +51,7 @@ extension Exploration {
   }
 
   func terminationResult(_ incompleteNote: String) -> PropertyResult {
-    var result = PropertyResult(name: "termination", category: "termination", verdict: .holds)
+    var result = PropertyResult(name: "termination", category: .termination, verdict: .holds)
     if let b = firstBlocked {
       result.verdict = .violated
       result.kind = .blocked
@@ -116,7 +120,7 @@ extension Exploration {
 
   func eventuallyResult(_ i: Int, _ incompleteNote: String) -> PropertyResult {
     let name = system.properties[i].name
-    var result = PropertyResult(name: name, category: "eventually", verdict: .holds)
+    var result = PropertyResult(name: name, category: .eventually, verdict: .holds)
     guard complete, keptEdges else {
       result.verdict = .unknown
       result.notes = [!complete ? incompleteNote

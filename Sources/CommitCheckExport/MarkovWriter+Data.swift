@@ -20,7 +20,7 @@ extension MarkovWriter {
       ("transitions", .int(r.transitions)),
       ("bottom_components", byOutcome { .int(r.bottomComponents[$0.rawValue]) }),
       ("cut_states", .int(r.cutStates)),
-      ("method", .string(r.solver.method)),
+      ("method", .string(r.solver.method.rawValue)),
       ("iterations", .int(r.solver.iterations)),
       ("tolerance", .double(r.solver.tolerance)),
       ("converged", .bool(r.solver.converged)),
@@ -81,7 +81,7 @@ extension MarkovWriter {
     add("chain", "states", String(r.states))
     add("chain", "transitions", String(r.transitions))
     add("chain", "terminal_states", String(r.absorbingStates))
-    add("solver", "method", r.solver.method)
+    add("solver", "method", r.solver.method.rawValue)
     add("solver", "iterations", String(r.solver.iterations))
     add("solver", "tolerance", String(r.solver.tolerance))
     add("solver", "residual", String(r.solver.residual))

@@ -1,3 +1,4 @@
+import CommitCheckLanguage
 import CommitCheckExplorer
 import CommitCheckModel
 import Foundation
@@ -32,10 +33,10 @@ public enum ReportWriter {
     if timing {
       out += "time:        " + String(format: "%.3f", r.seconds) + " s, \(grouped(Int(r.statesPerSecond))) states/s\n"
     }
-    for w in r.warnings { out += w + "\n" }
-    if let (message, trace) = r.runtimeError {
-      out += "\nmodel error: \(message)\n"
-      if let trace { out += traceText(trace) }
+    for line in renderedWarnings(r) { out += line + "\n" }
+    if let error = r.runtimeError {
+      out += "\nmodel error: \(error.message)\n"
+      if let trace = error.trace { out += traceText(trace) }
       return out
     }
     out += "\n"
@@ -48,7 +49,7 @@ public enum ReportWriter {
       case .violated:
         out += "\(label)VIOLATED (\(p.kind?.rawValue ?? "?"))\n"
         if let trace = p.trace { out += traceText(trace) }
-        if p.kind == .blocked && p.category == "termination" {
+        if p.kind == .blocked && p.category == .termination {
           out += "    blocked: " + p.notes.joined(separator: ";\n             ") + "\n"
         } else {
           for n in p.notes { out += "    \(n)\n" }
@@ -66,6 +67,11 @@ public enum ReportWriter {
       out += "all \(r.properties.count) properties hold\n"
     }
     return out
+  }
+
+  /// The report's warnings, each with its source line and caret, then its notes.
+  static func renderedWarnings(_ r: CheckReport) -> [String] {
+    r.warnings.map { $0.render(file: r.file, source: r.source) } + r.notes.map { "note: " + $0.message }
   }
 
   public static func traceText(_ trace: Trace) -> String {
@@ -114,11 +120,11 @@ public enum ReportWriter {
       fields.append(("states_per_second", .double(r.statesPerSecond.rounded())))
     }
     fields.append(("properties", .array(r.properties.map(property))))
-    fields.append(("warnings", .array(r.warnings.map { .string($0) })))
-    if let (message, trace) = r.runtimeError {
+    fields.append(("warnings", .array(renderedWarnings(r).map { .string($0) })))
+    if let error = r.runtimeError {
       fields.append(("error", .object([
-        ("message", .string(message)),
-        ("trace", trace.map { .array($0.steps.map(step)) } ?? .null),
+        ("message", .string(error.message)),
+        ("trace", error.trace.map { .array($0.steps.map(step)) } ?? .null),
       ])))
     } else {
       fields.append(("error", .null))
@@ -129,7 +135,7 @@ public enum ReportWriter {
   static func property(_ p: PropertyResult) -> JSON {
     .object([
       ("name", .string(p.name)),
-      ("category", .string(p.category)),
+      ("category", .string(p.category.rawValue)),
       ("verdict", .string(p.verdict.rawValue)),
       ("kind", p.kind.map { .string($0.rawValue) } ?? .null),
       ("notes", .array(p.notes.map { .string($0) })),

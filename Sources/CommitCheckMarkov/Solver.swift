@@ -1,3 +1,11 @@
+/// How a chain's linear systems were solved.
+public enum SolverMethod: String, Sendable {
+  /// Every transient component is a single state: reverse topological order, no iteration.
+  case exact
+  /// Some component has cycles: Gauss–Seidel sweeps to a tolerance.
+  case gaussSeidel = "gauss-seidel"
+}
+
 /// How the chain's linear systems were solved, as the report prints it.
 public struct SolverStats: Sendable {
   /// Transient components with more than one state (solved iteratively).
@@ -13,9 +21,7 @@ public struct SolverStats: Sendable {
   /// False when some component reached `maxIterations` before the tolerance.
   public var converged = true
 
-  /// `exact` when every transient component is a single state (reverse topological order),
-  /// `gauss-seidel` otherwise.
-  public var method: String { cyclicComponents == 0 ? "exact" : "gauss-seidel" }
+  public var method: SolverMethod { cyclicComponents == 0 ? .exact : .gaussSeidel }
 
   init(tolerance: Double, maxIterations: Int) {
     self.tolerance = tolerance

@@ -190,50 +190,26 @@ struct ModelOptions {
     }
   }
 
-  /// Loads the model, printing its diagnostics on failure.
-  func load() -> LoadedModel? {
-    guard let model else {
-      printError("commitcheck: a model file is needed")
-      return nil
-    }
+  /// Loads and compiles the model. Its outputs must never overwrite it.
+  func load() throws(CommitCheckError) -> LoadedModel {
+    guard let model else { throw .unreadable(path: "", reason: "no model file given") }
     protectedInputs.insert(URL(fileURLWithPath: model).resolvingSymlinksInPath().standardizedFileURL.path)
-    do {
-      let loaded = try loadModel(path: model, options: options.compile)
-      if symmetry { _ = try Symmetry(loaded.system) }
-      return loaded
-    } catch let error as CheckError {
-      printError(error.description)
-    } catch {
-      printError("commitcheck: --symmetry: \((error as? SymmetryError)?.message ?? "\(error)")")
-    }
-    return nil
+    return try loadModel(path: model, options: options.compile)
   }
 
-  /// The explorer options for a loaded model, with its symmetry when asked for.
-  func explorerOptions(_ loaded: LoadedModel) -> ExplorerOptions {
+  /// The explorer options for a loaded model, with its symmetry reduction when asked for.
+  func explorerOptions(_ loaded: LoadedModel) throws(CommitCheckError) -> ExplorerOptions {
     var explorer = options.explorer
-    if symmetry { explorer.symmetry = try? Symmetry(loaded.system) }
+    if symmetry { explorer.symmetry = try loaded.symmetryReduction() }
     return explorer
   }
 
-  /// Checks every property, with a progress line on stderr when it is a terminal.
-  func check(_ loaded: LoadedModel) -> CheckReport {
+  /// Runs a library call with a progress line on stderr when it is a terminal (and not `-q`),
+  /// cleared when the call returns.
+  func withProgress<T>(_ body: ((ExplorationProgress) -> Void) throws(CommitCheckError) -> T) throws(CommitCheckError) -> T {
     let show = !quiet && isatty(2) != 0
-    let report = CommitCheck.check(loaded, options: explorerOptions(loaded)) { p in
-      if show { showProgress(p) }
-    }
-    if show { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    return report
-  }
-
-  /// Explores with a progress line on stderr when it is a terminal.
-  func explore(_ loaded: LoadedModel) -> Exploration {
-    let show = !quiet && isatty(2) != 0
-    let exploration = Explorer().explore(loaded.system, options: explorerOptions(loaded)) { p in
-      if show { showProgress(p) }
-    }
-    if show { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    return exploration
+    defer { if show { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+    return try body { p in if show { showProgress(p) } }
   }
 }
 
@@ -317,9 +293,4 @@ func installSignalHandlers() {
     source.resume()
     signalSources.append(source)
   }
-}
-
-/// The exit code of a run: the shell's code for the signal that interrupted it, if any.
-func exitCode(_ code: Int32) -> Int32 {
-  stopSignal.requested != 0 ? 128 + stopSignal.requested : code
 }

@@ -38,13 +38,18 @@ struct CheckCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load() else { return 2 }
-    let report = model.check(loaded)
-    let output = json ? ReportWriter.json(report, timing: timing) : ReportWriter.text(report, timing: timing)
-    FileHandle.standardOutput.write(Data(output.utf8))
-    if !timing && !json && !model.quiet {
-      printError("time: \(String(format: "%.3f", report.seconds)) s, \(ReportWriter.grouped(Int(report.statesPerSecond))) states/s")
+    do throws(CommitCheckError) {
+      let loaded = try model.load()
+      let options = try model.explorerOptions(loaded)
+      let report = try model.withProgress { progress in loaded.check(options: options, progress: progress) }
+      let output = json ? ReportWriter.json(report, timing: timing) : ReportWriter.text(report, timing: timing)
+      FileHandle.standardOutput.write(Data(output.utf8))
+      if !timing && !json && !model.quiet {
+        printError("time: \(String(format: "%.3f", report.seconds)) s, \(ReportWriter.grouped(Int(report.statesPerSecond))) states/s")
+      }
+      return ExitCode.of(report.outcome)
+    } catch {
+      return fail(error)
     }
-    return exitCode(report.exitCode)
   }
 }

@@ -52,60 +52,29 @@ struct GraphCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load() else { return 2 }
-    if let highlight, !propertyNames(loaded.system).contains(highlight) {
-      printError("commitcheck: unknown property '\(highlight)'; the model has "
-        + propertyNames(loaded.system).map { "'\($0)'" }.joined(separator: ", "))
-      return 2
-    }
-    let exploration = model.explore(loaded)
-    if let code = refuseIncomplete(exploration, loaded) { return code }
-    let nodes = collapse ? exploration.controlClassCount() : exploration.stateCount
-    if nodes > maxNodes {
-      var message = "commitcheck: the graph would have \(ReportWriter.grouped(nodes)) nodes, more than --max-nodes "
-        + ReportWriter.grouped(maxNodes)
-      if collapse {
-        message += "; raise --max-nodes, or lower N with --param"
-      } else {
-        message += "; --collapse merges states with the same control states into "
-          + "\(ReportWriter.grouped(exploration.controlClassCount())) nodes, or raise --max-nodes"
+    do throws(CommitCheckError) {
+      let loaded = try model.load()
+      let options = try model.explorerOptions(loaded)
+      var request = GraphOptions()
+      request.collapse = collapse
+      request.highlight = highlight
+      request.maxNodes = maxNodes
+      let graph = try model.withProgress { progress throws(CommitCheckError) in
+        try loaded.stateGraph(options: options, graph: request, progress: progress)
       }
-      printError(message)
-      return 2
-    }
-    let marks = exploration.stateMarks()
-    var shown: DotWriter.Highlight?
-    if let highlight {
-      guard let result = exploration.checkProperties().first(where: { $0.name == highlight }) else { return 2 }
-      if let trace = result.trace, let path = exploration.path(of: trace) {
-        shown = DotWriter.Highlight(property: highlight, path: path)
-      } else {
-        printError("commitcheck: property '\(highlight)' \(result.verdict == .holds ? "holds" : "has no counterexample"); nothing to highlight")
+      var shown: DotWriter.Highlight?
+      if let (result, path) = graph.highlight {
+        if let path {
+          shown = DotWriter.Highlight(property: result.name, path: path)
+        } else {
+          printError("commitcheck: property '\(result.name)' \(result.verdict == .holds ? "holds" : "has no counterexample"); nothing to highlight")
+        }
       }
+      let dot = graph.quotient.map { DotWriter.collapsedGraph(graph.exploration, quotient: $0, highlight: shown) }
+        ?? DotWriter.stateGraph(graph.exploration, marks: graph.marks, highlight: shown)
+      return emit(dot, to: output) ? ExitCode.interrupted(or: ExitCode.holds) : ExitCode.badInput
+    } catch {
+      return fail(error)
     }
-    let dot = collapse
-      ? DotWriter.collapsedGraph(exploration, quotient: exploration.controlQuotient(marks: marks), highlight: shown)
-      : DotWriter.stateGraph(exploration, marks: marks, highlight: shown)
-    return emit(dot, to: output) ? 0 : 2
   }
-}
-
-/// The names `--highlight` and `--property` accept: the built-in properties and the model's own.
-func propertyNames(_ system: TransitionSystem) -> [String] {
-  ["atomicity", "termination"] + system.properties.map(\.name)
-}
-
-/// Exit code and message when an exploration cannot be drawn: a model error (2) or a limit (3).
-func refuseIncomplete(_ exploration: Exploration, _ loaded: LoadedModel) -> Int32? {
-  if exploration.runtimeError != nil {
-    let report = CheckReport(exploration: exploration, file: loaded.file, warnings: [])
-    printError("commitcheck: model error: \(report.runtimeError?.message ?? "?")")
-    return 2
-  }
-  if !exploration.complete {
-    printError("commitcheck: exploration stopped at the state limit (--max-states) after "
-      + "\(ReportWriter.grouped(exploration.stateCount)) states; raise --max-states or lower N with --param")
-    return 3
-  }
-  return nil
 }

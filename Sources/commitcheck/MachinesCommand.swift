@@ -44,30 +44,23 @@ struct MachinesCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load(), let path = model.model else { return 2 }
-    let source: String
-    do {
-      source = try readModel(path: path)
+    do throws(CommitCheckError) {
+      let loaded = try model.load()
+      let options = explore ? try model.explorerOptions(loaded) : nil
+      let drawn = try model.withProgress { progress throws(CommitCheckError) in
+        try loaded.roleMachines(exploring: options, progress: progress)
+      }
+      if let usage = drawn.usage {
+        let unused = DotWriter.unusedParts(loaded.system, drawn.machines, usage: usage)
+        printError(unused.isEmpty
+          ? "every control state and transition is used in the \(ReportWriter.grouped(drawn.states)) states explored"
+          : "never used in the \(ReportWriter.grouped(drawn.states)) states explored:\n"
+            + unused.map { "  " + $0 }.joined(separator: "\n"))
+      }
+      let dot = DotWriter.machines(loaded.system, drawn.machines, usage: drawn.usage)
+      return emit(dot, to: output) ? ExitCode.interrupted(or: ExitCode.holds) : ExitCode.badInput
     } catch {
-      printError(error.description)
-      return 2
+      return fail(error)
     }
-    guard let machines = loaded.system.roleMachines(source: source) else {
-      printError("commitcheck: '\(path)' changed while it was read")
-      return 2
-    }
-    var usage: MachineUsage?
-    if explore {
-      let exploration = model.explore(loaded)
-      if let code = refuseIncomplete(exploration, loaded) { return code }
-      let used = exploration.machineUsage()
-      let unused = DotWriter.unusedParts(loaded.system, machines, usage: used)
-      printError(unused.isEmpty
-        ? "every control state and transition is used in the \(ReportWriter.grouped(exploration.stateCount)) states explored"
-        : "never used in the \(ReportWriter.grouped(exploration.stateCount)) states explored:\n"
-          + unused.map { "  " + $0 }.joined(separator: "\n"))
-      usage = used
-    }
-    return emit(DotWriter.machines(loaded.system, machines, usage: usage), to: output) ? 0 : 2
   }
 }

@@ -88,37 +88,30 @@ struct MarkovCommand {
   }
 
   func run() -> Int32 {
-    guard let loaded = model.load() else { return 2 }
-    for w in loaded.warnings { printError(w) }
-    var withEdges = model
-    withEdges.options.explorer.keepEdges = true
-    let exploration = withEdges.explore(loaded)
-    if let (error, _) = exploration.runtimeError {
-      let who = error.process >= 0 ? loaded.system.processes[error.process].name : "the network"
-      printError("commitcheck: model error: \(who): \(error.message)")
-      return 2
-    }
-    let analysis: MarkovAnalysis
-    do {
-      analysis = try MarkovAnalysis(exploration: exploration, file: loaded.file, options: markov)
+    do throws(CommitCheckError) {
+      let loaded = try model.load()
+      for w in loaded.warnings { printError(w.render(file: loaded.file, source: loaded.source)) }
+      let options = try model.explorerOptions(loaded)
+      let analysis = try model.withProgress { progress throws(CommitCheckError) in
+        try loaded.markov(options: options, markov: markov, progress: progress)
+      }
+      let report = analysis.report
+      let exploreSeconds = analysis.exploration.seconds
+      let output = switch format {
+      case .text: MarkovWriter.text(report, timing: timing, exploreSeconds: exploreSeconds)
+      case .json: MarkovWriter.json(report, timing: timing, exploreSeconds: exploreSeconds)
+      case .csv: MarkovWriter.csv(report, timing: timing, exploreSeconds: exploreSeconds)
+      }
+      if let prefix = prismPrefix {
+        guard emit(PrismWriter.transitions(analysis), to: prefix + ".tra"),
+              emit(PrismWriter.states(analysis), to: prefix + ".sta"),
+              emit(PrismWriter.labelFile(analysis), to: prefix + ".lab") else { return ExitCode.badInput }
+      }
+      if let path = drnPath, !emit(DrnWriter.text(analysis), to: path) { return ExitCode.badInput }
+      FileHandle.standardOutput.write(Data(output.utf8))
+      return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
-      printError("commitcheck: \(error.description)")
-      if case .incompleteExploration = error { return 3 }
-      return 2
+      return fail(error)
     }
-    let report = analysis.report
-    let output = switch format {
-    case .text: MarkovWriter.text(report, timing: timing, exploreSeconds: exploration.seconds)
-    case .json: MarkovWriter.json(report, timing: timing, exploreSeconds: exploration.seconds)
-    case .csv: MarkovWriter.csv(report, timing: timing, exploreSeconds: exploration.seconds)
-    }
-    if let prefix = prismPrefix {
-      guard emit(PrismWriter.transitions(analysis), to: prefix + ".tra"),
-            emit(PrismWriter.states(analysis), to: prefix + ".sta"),
-            emit(PrismWriter.labelFile(analysis), to: prefix + ".lab") else { return 2 }
-    }
-    if let path = drnPath, !emit(DrnWriter.text(analysis), to: path) { return 2 }
-    FileHandle.standardOutput.write(Data(output.utf8))
-    return 0
   }
 }

@@ -61,30 +61,20 @@ struct PetriCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load(), let path = model.model else { return 2 }
-    for w in loaded.warnings { printError(w) }
-    if let refusal = PetriNet.refusal(for: loaded.system) {
-      printError("commitcheck: \(refusal.message)")
-      return 2
-    }
-    // The net's read arcs come from what guards read, which the syntax tree tells; the file
-    // was just compiled, so it parses.
-    guard let source = try? readModel(path: path), let tree = try? ModelParser.parse(source) else {
-      printError("commitcheck: cannot read '\(path)' again")
-      return 2
-    }
-    let exploration = model.explore(loaded)
-    let analysis: PetriAnalysis
-    do {
-      analysis = try PetriAnalysis(exploration: exploration, model: tree, invariantLimits: limits)
+    do throws(CommitCheckError) {
+      let loaded = try model.load()
+      for w in loaded.warnings { printError(w.render(file: loaded.file, source: loaded.source)) }
+      let options = try model.explorerOptions(loaded)
+      let analysis = try model.withProgress { progress throws(CommitCheckError) in
+        try loaded.petri(options: options, limits: limits, progress: progress)
+      }
+      if let pnmlPath, !emit(PnmlWriter.pnml(analysis.net), to: pnmlPath) { return ExitCode.badInput }
+      if let dotPath, !emit(PetriDotWriter.dot(analysis.net), to: dotPath) { return ExitCode.badInput }
+      let output = json ? PetriReportWriter.json(analysis, file: loaded.file) : PetriReportWriter.text(analysis, file: loaded.file)
+      FileHandle.standardOutput.write(Data(output.utf8))
+      return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
-      printError("commitcheck: \(error.message)")
-      return error.reason == .incompleteExploration ? 3 : 2
+      return fail(error)
     }
-    if let pnmlPath, !emit(PnmlWriter.pnml(analysis.net), to: pnmlPath) { return 2 }
-    if let dotPath, !emit(PetriDotWriter.dot(analysis.net), to: dotPath) { return 2 }
-    let output = json ? PetriReportWriter.json(analysis, file: loaded.file) : PetriReportWriter.text(analysis, file: loaded.file)
-    FileHandle.standardOutput.write(Data(output.utf8))
-    return 0
   }
 }

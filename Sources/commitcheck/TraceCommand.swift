@@ -49,28 +49,28 @@ struct TraceCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load(), let property else { return 2 }
-    guard propertyNames(loaded.system).contains(property) else {
-      printError("commitcheck: unknown property '\(property)'; the model has "
-        + propertyNames(loaded.system).map { "'\($0)'" }.joined(separator: ", "))
-      return 2
-    }
-    let exploration = model.explore(loaded)
-    if exploration.runtimeError != nil, let code = refuseIncomplete(exploration, loaded) { return code }
-    guard let result = exploration.checkProperties().first(where: { $0.name == property }) else { return 2 }
-    guard let trace = result.trace else {
-      if result.verdict == .holds {
-        printError("\(property) holds: there is no counterexample to draw")
-        return 0
+    guard let property else { return ExitCode.badInput }
+    do throws(CommitCheckError) {
+      let loaded = try model.load()
+      let options = try model.explorerOptions(loaded)
+      let result = try model.withProgress { progress throws(CommitCheckError) in
+        try loaded.trace(property: property, options: options, progress: progress)
       }
-      printError("\(property) is unknown: \(result.notes.joined(separator: "; "))")
-      return 3
+      guard let chart = result.chart else {
+        if result.property.verdict == .holds {
+          printError("\(property) holds: there is no counterexample to draw")
+          return ExitCode.interrupted(or: ExitCode.holds)
+        }
+        printError("\(property) is unknown: \(result.property.notes.joined(separator: "; "))")
+        return ExitCode.interrupted(or: ExitCode.limit)
+      }
+      let title = SequenceChartWriter.title(loaded.system, result.property)
+      let text = dot
+        ? SequenceChartWriter.dot(chart, system: loaded.system, title: title)
+        : SequenceChartWriter.text(chart, system: loaded.system, title: title, width: width)
+      return emit(text, to: output) ? ExitCode.interrupted(or: ExitCode.violated) : ExitCode.badInput
+    } catch {
+      return fail(error)
     }
-    let chart = exploration.sequenceChart(trace)
-    let title = SequenceChartWriter.title(loaded.system, result)
-    let text = dot
-      ? SequenceChartWriter.dot(chart, system: loaded.system, title: title)
-      : SequenceChartWriter.text(chart, system: loaded.system, title: title, width: width)
-    return emit(text, to: output) ? 1 : 2
   }
 }

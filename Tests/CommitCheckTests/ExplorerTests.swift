@@ -271,7 +271,7 @@ struct ExplorerTests {
     #expect(!report.complete)
     #expect(report.stopReason == .maxStates)
     #expect(report.properties.allSatisfy { $0.verdict == .unknown })
-    #expect(report.exitCode == 3)
+    #expect(report.outcome == .stopped(.maxStates))  // exit code 3
     #expect(ReportWriter.json(report).contains("\"complete\": false"))
   }
 }

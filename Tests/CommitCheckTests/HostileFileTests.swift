@@ -20,7 +20,7 @@ struct HostileFileTests {
   func notUTF8(bytes: [UInt8]) throws {
     let path = try temporaryFile(bytes)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(throws: CheckError.self) { try readModel(path: path) }
+    #expect(throws: CommitCheckError.self) { try readModel(path: path) }
     do {
       _ = try loadModel(path: path)
       Issue.record("a non-UTF-8 file loaded")

@@ -40,8 +40,8 @@ private func outcome(_ source: String, _ options: CompileOptions) -> [String] {
     let model = try compileModel(source: source, file: "test.commit", options: options)
     return model.system.warnings.map { $0.header(file: "test.commit") }
   } catch {
-    guard case .invalidModel(let diagnostics, let rendered) = error else { return ["\(error)"] }
-    _ = rendered
+    guard case .invalidModel(_, _, let diagnostics) = error else { return ["\(error)"] }
+    _ = error.description
     return diagnostics.map { $0.header(file: "test.commit") }
   }
 }

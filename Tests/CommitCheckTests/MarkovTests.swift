@@ -41,7 +41,7 @@ struct MarkovTests {
     #expect(abs(Self.p(r, .abort) - (1 - commit)) < 1e-12)
     #expect(Self.p(r, .blocked) == 0 && Self.p(r, .livelock) == 0 && Self.p(r, .violation) == 0)
     #expect(abs(r.residual) < 1e-12)
-    #expect(r.solver.method == "exact")
+    #expect(r.solver.method == .exact)
   }
 
   @Test("A rate declared on a choose branch in the model counts like a --rate override")
@@ -139,7 +139,7 @@ struct MarkovTests {
     #expect(abs(r.expectedTime - 9.0 / 7) < 1e-10)
     #expect(abs(r.conditionalSteps[Outcome.commit.rawValue]! - 16.0 / 7) < 1e-9)
     #expect(abs(r.conditionalSteps[Outcome.blocked.rawValue]! - 16.0 / 7) < 1e-9)
-    #expect(r.solver.method == "gauss-seidel")
+    #expect(r.solver.method == .gaussSeidel)
     #expect(r.solver.cyclicComponents == 1 && r.solver.largestCyclicComponent == 2)
     #expect(r.solver.iterations > 1 && r.solver.converged && r.solver.residual < 1e-11)
   }

@@ -229,10 +229,11 @@ struct ModelDiagnosticsTests {
       _ = try compile(source)
       Issue.record("expected an error")
     } catch {
-      guard case .invalidModel(_, let rendered) = error as? CheckError else {
+      guard let error = error as? CommitCheckError, case .invalidModel = error else {
         Issue.record("unexpected error \(error)")
         return
       }
+      let rendered = error.description
       #expect(rendered == """
         test.commit:3:23: error: unknown state 't' in role 'A'
           on s step go { goto t } }
@@ -250,7 +251,7 @@ struct ModelDiagnosticsTests {
         state s initial }
       """
     let model = try compile(source)
-    #expect(model.warnings.map { $0.split(separator: "\n")[0] } == [
+    #expect(model.warnings.map { $0.header(file: model.file) } == [
       "test.commit:2:9: warning: message 'Unused' is declared but never sent",
       "test.commit:3:14: warning: variable 'idle' of role 'A' is never used",
     ])
@@ -268,7 +269,7 @@ struct ModelDiagnosticsTests {
     let error = try #require(report.runtimeError)
     #expect(error.message == "A in transition 'inc': value 3 is outside 0...2, the domain of 'x'")
     #expect(error.trace?.steps.count == 3)  // initial state, x = 1, x = 2
-    #expect(report.exitCode == 2)
+    #expect(report.outcome == .modelError)  // exit code 2
   }
 
   @Test("A model error inside a guard stops exploration instead of reading as false")
@@ -297,7 +298,7 @@ struct ModelDiagnosticsTests {
         on s receive M(k: ys) { skip } }
       """
     let model = try compile(source)
-    #expect(model.warnings.map { $0.split(separator: "\n")[0] } == [
+    #expect(model.warnings.map { $0.header(file: model.file) } == [
       "test.commit:6:21: warning: 'ys' matches any value and is never used; if it is meant as a constant, it is not declared"
     ])
   }

@@ -98,7 +98,7 @@ struct ShippedModelTests {
     let termination = try #require(report.property("termination"))
     #expect(termination.notes.count == 2)
     #expect(termination.notes.allSatisfy { $0.contains("in 'prepared' waits for") })
-    #expect(report.exitCode == 1)
+    #expect(report.outcome == .violated)  // exit code 1
   }
 
   @Test("Reports are deterministic: two runs give byte-identical JSON and text")

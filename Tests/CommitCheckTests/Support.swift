@@ -41,7 +41,7 @@ func diagnosticHeaders(_ source: String, _ options: CompileOptions = CompileOpti
     _ = try compileModel(source: source, file: "test.commit", options: options)
     return []
   } catch {
-    if case .invalidModel(let diagnostics, _) = error {
+    if case .invalidModel(_, _, let diagnostics) = error {
       return diagnostics.map { $0.header(file: "test.commit") }
     }
     return ["\(error)"]

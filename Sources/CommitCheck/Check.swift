@@ -1,0 +1,81 @@
+import CommitCheckExplorer
+import CommitCheckModel
+
+/// What a model is checked with when it is given by path: compile options and explorer options,
+/// and whether to reduce by the model's symmetric role.
+public struct CheckOptions: Sendable {
+  public var compile = CompileOptions()
+  public var explorer = ExplorerOptions()
+  /// Reduce by the model's `symmetric` role (built once the model is compiled).
+  public var symmetry = false
+  public init() {}
+}
+
+/// A finished check: the report, and the explorations its verdicts were read from.
+struct CheckRun {
+  var report: CheckReport
+  /// The last exploration made with `options` (reduced when they ask for symmetry).
+  var exploration: Exploration
+}
+
+extension LoadedModel {
+  /// Explores the state space and checks every property.
+  ///
+  /// The first pass keeps no edges: blocked states and one-state livelocks are found on the fly,
+  /// and a graph whose only cycles are self-loops has no other livelock. Only when the graph has
+  /// other cycles (or the model has `eventually` properties) does a second pass keep the edges
+  /// for the strongly-connected-component analysis.
+  public func check(options: ExplorerOptions = ExplorerOptions(),
+                    progress: (ExplorationProgress) -> Void = { _ in }) -> CheckReport {
+    run(options, progress: progress).report
+  }
+
+  func run(_ options: ExplorerOptions, progress: (ExplorationProgress) -> Void) -> CheckRun {
+    var first = options
+    first.keepEdges = false
+    var exploration = Explorer().explore(system, options: first, progress: progress)
+    let cyclic = exploration.hasBackEdge || exploration.firstStuck != nil
+      || system.properties.contains { $0.kind == .eventually }
+    if options.symmetry != nil, exploration.complete, exploration.firstBlocked == nil, cyclic {
+      // Weak fairness is per instance, and a cycle of the quotient may take a move of one
+      // instance where the concrete run takes another's: livelocks and `eventually` are decided
+      // on the unreduced graph. Blocked states and invariants are properties of orbits.
+      var full = options
+      full.symmetry = nil
+      var report = run(full, progress: progress).report
+      let reduced = self.report(exploration)
+      report.properties = report.properties.map { p in
+        p.category == .termination || p.category == .eventually ? p : reduced.properties.first { $0.name == p.name } ?? p
+      }
+      report.notes.append(.decidedWithoutSymmetry)
+      return CheckRun(report: report, exploration: exploration)
+    }
+    if exploration.needsEdges {
+      var second = options
+      second.keepEdges = true
+      let seconds = exploration.seconds
+      exploration = Explorer().explore(system, options: second, progress: progress)
+      exploration.seconds += seconds
+    }
+    return CheckRun(report: report(exploration), exploration: exploration)
+  }
+
+  func report(_ exploration: Exploration) -> CheckReport {
+    CheckReport(exploration: exploration, file: file, source: source, warnings: warnings)
+  }
+}
+
+/// Reads, compiles and checks a model file.
+public func check(path: String, options: CheckOptions = CheckOptions(),
+                  progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError) -> CheckReport {
+  let model = try loadModel(path: path, options: options.compile)
+  var explorer = options.explorer
+  if options.symmetry { explorer.symmetry = try model.symmetryReduction() }
+  return model.check(options: explorer, progress: progress)
+}
+
+/// Checks a compiled model (the same as `model.check(options:progress:)`).
+public func check(_ model: LoadedModel, options: ExplorerOptions = ExplorerOptions(),
+                  progress: (ExplorationProgress) -> Void = { _ in }) -> CheckReport {
+  model.check(options: options, progress: progress)
+}

@@ -1,0 +1,70 @@
+import CommitCheckExplorer
+import CommitCheckLanguage
+import CommitCheckModel
+import Foundation
+
+/// A model read, parsed and compiled once, for concrete parameters and failure budgets: every
+/// analysis starts from one.
+public struct LoadedModel: Sendable {
+  public var system: TransitionSystem
+  /// The path the model was read from (or the name given to its text).
+  public var file: String
+  /// The model's text, which `warnings` and the syntax tree's ranges point into.
+  public var source: String
+  /// The compiler's warnings (declared but unused messages and variables).
+  public var warnings: [Diagnostic] { system.warnings }
+  /// The names `trace --property` and `graph --highlight` accept: the built-in properties and
+  /// the model's own.
+  public var propertyNames: [String] { ["atomicity", "termination"] + system.properties.map(\.name) }
+
+  /// The reduction by the model's `symmetric` role, for `ExplorerOptions.symmetry`.
+  public func symmetryReduction() throws(CommitCheckError) -> Symmetry {
+    do {
+      return try Symmetry(system)
+    } catch {
+      throw .invalidOption(option: "--symmetry", reason: error.message)
+    }
+  }
+
+  /// Refuses a property name the model does not have.
+  func requireProperty(_ name: String) throws(CommitCheckError) {
+    guard propertyNames.contains(name) else { throw .unknownProperty(name: name, known: propertyNames) }
+  }
+}
+
+/// Reads a model file as UTF-8 (a byte-order mark is skipped; invalid bytes are an error).
+public func readModel(path: String) throws(CommitCheckError) -> String {
+  guard let data = FileManager.default.contents(atPath: path) else {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    throw .unreadable(path: path, reason: exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file")
+  }
+  guard var text = String(data: data, encoding: .utf8) else {
+    throw .unreadable(path: path, reason: "it is not UTF-8 text")
+  }
+  if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+  return text
+}
+
+/// Parses and compiles model text for the given parameters and failure budgets.
+public func compileModel(source: String, file: String, options: CompileOptions = CompileOptions())
+  throws(CommitCheckError) -> LoadedModel
+{
+  let ast: ProtocolDecl
+  do {
+    ast = try ModelParser.parse(source)
+  } catch {
+    throw .invalidModel(file: file, source: source, diagnostics: [error])
+  }
+  do {
+    return LoadedModel(system: try ModelCompiler.compile(ast, options: options), file: file, source: source)
+  } catch {
+    let sorted = error.diagnostics.sorted { ($0.range.start.offset, $0.message) < ($1.range.start.offset, $1.message) }
+    throw .invalidModel(file: file, source: source, diagnostics: sorted)
+  }
+}
+
+/// Reads a model file and compiles it.
+public func loadModel(path: String, options: CompileOptions = CompileOptions()) throws(CommitCheckError) -> LoadedModel {
+  try compileModel(source: try readModel(path: path), file: path, options: options)
+}
