@@ -45,14 +45,25 @@ extension Exploration {
 
   /// The states and edges a trace walks through; nil when one of its steps is not an edge of
   /// this graph (the trace comes from another exploration, or edges were not kept).
+  ///
+  /// Under symmetry reduction the trace's concrete states stand for their orbits, and an edge
+  /// of the quotient names its move as taken from the orbit's representative, so a step matches
+  /// the edge to its orbit whatever instance took it.
   public func path(of trace: Trace) -> GraphPath? {
-    guard keptEdges, let first = trace.steps.first, let start = id(of: first.state) else { return nil }
+    func orbit(_ state: [Int]) -> UInt32? {
+      var canonical = state
+      symmetry?.canonicalize(&canonical)
+      return id(of: canonical)
+    }
+    guard keptEdges, let first = trace.steps.first, let start = orbit(first.state) else { return nil }
     var path = GraphPath(states: [start], edges: [])
     for step in trace.steps.dropFirst() {
-      guard let action = step.action, let target = id(of: step.state) else { return nil }
+      guard let action = step.action, let target = orbit(step.state) else { return nil }
       let from = path.states[path.states.count - 1]
       guard Int(from) + 1 < edgeStart.count,
-            let e = edges(of: from).first(where: { edgeTargets[$0] == target && edgeActions[$0] == action })
+            let e = edges(of: from).first(where: {
+              edgeTargets[$0] == target && (symmetry != nil || edgeActions[$0] == action)
+            })
       else { return nil }
       path.states.append(target)
       path.edges.append(e)

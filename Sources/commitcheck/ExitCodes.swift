@@ -39,8 +39,7 @@ enum ExitCode {
 /// Prints why an analysis gave no result and returns the exit code for it.
 func fail(_ error: CommitCheckError) -> Int32 {
   switch error {
-  case .invalidModel: printError(error.description)
-  case .unreadable: printError("error: " + error.description)
+  case .invalidModel, .unreadable: printError(error.description)
   default: printError("commitcheck: " + error.description)
   }
   return ExitCode.of(error)
