@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Cross-checks state counts against SPIN on Lamport's TwoPhase specification, written in
-/// Promela by ../shared/bench/twophase_promela.py. Runs when spin and gcc are installed, and
+/// Promela by `twoPhasePromela` (in this target). Runs when spin and gcc are installed, and
 /// always in CI (where .ci/run installs them), so a missing SPIN fails there instead of passing.
 struct SpinTests {
   static func which(_ tool: String) -> String? {
@@ -41,13 +41,11 @@ struct SpinTests {
   @Test("TwoPhase state counts agree with SPIN for N = 1 to 6", .enabled(if: available || inCI), arguments: 1...6)
   func agreesWithSpin(n: Int) throws {
     try #require(Self.available, "spin and gcc must be installed (.ci/run installs them)")
-    let script = URL(fileURLWithPath: packageRoot).deletingLastPathComponent()
-      .appendingPathComponent("shared/bench/twophase_promela.py").path
-    try #require(FileManager.default.fileExists(atPath: script), "no \(script)")
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("commitcheck-spin-\(n)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    try Self.shell("python3 '\(script)' \(n) > twophase.pml && spin -a twophase.pml >/dev/null && gcc -O1 -DSAFETY -DNOCLAIM -o pan pan.c", in: dir)
+    try twoPhasePromela(n: n).write(to: dir.appendingPathComponent("twophase.pml"), atomically: true, encoding: .utf8)
+    try Self.shell("spin -a twophase.pml >/dev/null && gcc -O1 -DSAFETY -DNOCLAIM -o pan pan.c", in: dir)
     let output = try Self.shell("./pan -m100000", in: dir)
     let line = try #require(output.split(separator: "\n").first { $0.contains("states, stored") })
     let spinStates = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[0]))
