@@ -3,6 +3,7 @@ import CommitCheckLanguage
 import CommitCheckMarkov
 import CommitCheckModel
 import CommitCheckPetri
+import Foundation
 
 /// One property's verdict from a full check, with its counterexample as a message sequence chart.
 public struct TraceResult: Sendable {
@@ -89,18 +90,31 @@ extension LoadedModel {
     return RoleMachines(machines: machines, usage: exploration.machineUsage(), states: exploration.stateCount)
   }
 
-  /// The Markov chain of the whole state space, solved.
+  /// The Markov chain of the whole state space, solved. Options and rate names are checked
+  /// before anything is explored; a signal or `timeout` also stops the solvers.
   public func markov(options: ExplorerOptions = ExplorerOptions(), markov: MarkovOptions = MarkovOptions(),
                      progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError) -> MarkovAnalysis {
+    var markov = markov
+    markov.cancellation = Cancellation(stop: options.stop, deadline: options.timeout.map { Date() + $0 })
+    do {
+      try MarkovAnalysis.validate(markov, for: system)
+    } catch {
+      throw Self.libraryError(error)
+    }
     let exploration = try completeExploration(options, progress: progress)
     do {
       return try MarkovAnalysis(exploration: exploration, file: file, options: markov)
     } catch {
-      switch error {
-      case .unknownRateName, .invalidRate: throw .invalidOption(option: "--rate", reason: error.description)
-      case .invalidOption(let message): throw .invalidOption(option: "markov", reason: message)
-      case .incompleteExploration, .missingEdges: throw .internalError(error.description)
-      }
+      throw Self.libraryError(error)
+    }
+  }
+
+  static func libraryError(_ error: MarkovError) -> CommitCheckError {
+    switch error {
+    case .unknownRateName, .invalidRate: .invalidOption(option: "--rate", reason: error.description)
+    case .invalidOption(let message): .invalidOption(option: "", reason: message)
+    case .stopped(let reason): .stopped(reason: reason, phase: "solving the Markov chain")
+    case .incompleteExploration, .missingEdges: .internalError(error.description)
     }
   }
 

@@ -22,6 +22,8 @@ public enum CommitCheckError: Error, Sendable {
   case modelError(ModelErrorReport)
   /// The analysis needs every state, and exploration stopped early for `reason`.
   case incomplete(reason: StopReason, states: Int)
+  /// A phase after exploration (solving a chain, drawing, writing) stopped early for `reason`.
+  case stopped(reason: StopReason, phase: String)
   /// The analysis cannot represent this model (a Petri net of a `fifo` network).
   case unsupported(reason: String)
   /// The state graph would have more nodes than allowed; `collapsedNodes` is how many the
@@ -40,7 +42,7 @@ extension CommitCheckError: CustomStringConvertible {
     case .invalidModel(let file, let source, let diagnostics):
       diagnostics.map { $0.render(file: file, source: source) }.joined(separator: "\n")
     case .invalidOption(let option, let reason):
-      "\(option): \(reason)"
+      option.isEmpty ? reason : "\(option): \(reason)"
     case .unknownProperty(let name, let known):
       "unknown property '\(name)'; the model has " + known.map { "'\($0)'" }.joined(separator: ", ")
     case .modelError(let report):
@@ -48,6 +50,8 @@ extension CommitCheckError: CustomStringConvertible {
     case .incomplete(let reason, let states):
       "exploration \(reason.sentence) after \(ReportWriter.grouped(states)) states, and this analysis needs every state"
         + (reason == .interrupted ? "" : "; raise the limit, or lower N with --param")
+    case .stopped(let reason, let phase):
+      "\(phase) \(reason.sentence)"
     case .unsupported(let reason):
       reason
     case .tooManyNodes(let nodes, let limit, let collapsed):

@@ -9,7 +9,9 @@ extension MarkovAnalysis {
   /// (every explored state is reachable): the long run is then spent inside livelock
   /// components, each weighted by its share of the absorption probability, spread by its own
   /// stationary distribution.
-  func longRun(_ rate: Double, visits: [Double], solver: inout Solver, options: MarkovOptions) -> LongRunResult {
+  func longRun(_ rate: Double, visits: [Double], solver: inout Solver, options: MarkovOptions) throws(MarkovError)
+    -> LongRunResult
+  {
     let n = chain.stateCount
     var time = [Double](repeating: 0, count: n)
     let livelocks = (0..<components.count).filter { components.outcome[$0] == .livelock }
@@ -19,7 +21,7 @@ extension MarkovAnalysis {
       var perCycle = visits
       let restartsHere = { (s: Int) -> Double in components.bottom[Int(components.componentOf[s])] ? rate : 0 }
       for c in 0..<components.count where components.bottom[c] {
-        solver.solveForward(components.states(c), into: &perCycle, initial: initialDistribution, extraExit: restartsHere)
+        try solver.solveForward(components.states(c), into: &perCycle, initial: initialDistribution, extraExit: restartsHere)
       }
       var total = 0.0
       for s in 0..<n {
@@ -32,7 +34,8 @@ extension MarkovAnalysis {
       let weights = livelocks.map { c in components.states(c).reduce(0) { $0 + visits[Int($1)] } }
       let totalWeight = weights.reduce(0, +)
       for (i, c) in livelocks.enumerated() {
-        let (pi, sweeps) = stationary(c, tolerance: options.tolerance, maxIterations: options.maxIterations)
+        let (pi, sweeps) = try stationary(c, tolerance: options.tolerance, maxIterations: options.maxIterations,
+                                          cancellation: options.cancellation)
         iterations = max(iterations, sweeps)
         for (s, p) in zip(components.states(c), pi) { time[Int(s)] = weights[i] / totalWeight * p }
       }
@@ -44,7 +47,9 @@ extension MarkovAnalysis {
   /// of `components.states(c)`), by power iteration on its uniformized chain. The
   /// uniformization rate is 1.25 times the largest exit rate, so every state keeps a self-loop
   /// and the iteration cannot oscillate.
-  func stationary(_ c: Int, tolerance: Double, maxIterations: Int) -> (distribution: [Double], sweeps: Int) {
+  func stationary(_ c: Int, tolerance: Double, maxIterations: Int, cancellation: Cancellation) throws(MarkovError)
+    -> (distribution: [Double], sweeps: Int)
+  {
     let states = Array(components.states(c))
     if states.count == 1 { return ([1], 0) }
     var local = [Int: Int]()
@@ -56,6 +61,7 @@ extension MarkovAnalysis {
     var next = pi
     var sweeps = 0
     while sweeps < maxIterations {
+      try cancellation.check()
       for i in next.indices { next[i] = 0 }
       for (i, s32) in states.enumerated() {
         let s = Int(s32)

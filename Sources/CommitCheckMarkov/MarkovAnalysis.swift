@@ -18,6 +18,8 @@ public struct MarkovOptions: Sendable {
   public var tolerance = 1e-12
   public var maxIterations = 100_000
   public var maxUniformizationSteps = 10_000_000
+  /// Stops the solvers at a signal or a deadline.
+  public var cancellation = Cancellation()
   public init() {}
 }
 
@@ -104,7 +106,9 @@ public struct MarkovAnalysis: Sendable {
     let table = try RateTable(system: system, overrides: options.rates)
     exploration = ex
     chain = try MarkovChain(exploration: ex, rates: table)
+    try options.cancellation.check()
     components = Components(chain)
+    try options.cancellation.check()
     var initial = [Double](repeating: 0, count: chain.stateCount)
     for s in 0..<chain.initialCount { initial[s] = 1 / Double(chain.initialCount) }
     initialDistribution = initial
@@ -122,6 +126,12 @@ public struct MarkovAnalysis: Sendable {
     report.seconds = Date().timeIntervalSince(started)
   }
 
+  /// Refuses options and rate names that cannot work for `system`, before anything is explored.
+  public static func validate(_ options: MarkovOptions, for system: TransitionSystem) throws(MarkovError) {
+    try validate(options)
+    _ = try RateTable(system: system, overrides: options.rates)
+  }
+
   static func validate(_ o: MarkovOptions) throws(MarkovError) {
     if let k = o.steps, k < 0 { throw .invalidOption("--steps needs a non-negative number of steps") }
     if let t = o.time, !(t.isFinite && t >= 0) { throw .invalidOption("--time needs a non-negative time") }
@@ -133,7 +143,7 @@ public struct MarkovAnalysis: Sendable {
   mutating func solve(_ options: MarkovOptions) throws(MarkovError) {
     let n = chain.stateCount
     var solver = Solver(chain: chain, components: components, tolerance: options.tolerance,
-                        maxIterations: options.maxIterations)
+                        maxIterations: options.maxIterations, cancellation: options.cancellation)
     for c in 0..<components.count {
       if let outcome = components.outcome[c] { report.bottomComponents[outcome.rawValue] += 1 }
     }
@@ -143,13 +153,13 @@ public struct MarkovAnalysis: Sendable {
     }
     // Absorption probabilities per class, from every state.
     let k = Outcome.allCases.count
-    let absorption = solver.absorption(classes: k) { s in components.outcome(ofState: s)?.rawValue }
+    let absorption = try solver.absorption(classes: k) { s in components.outcome(ofState: s)?.rawValue }
     report.outcomes = (0..<k).map { c in
       (0..<chain.initialCount).reduce(0) { $0 + initialDistribution[$1] * absorption[$1 * k + c] }
     }
     report.residual = 1 - report.outcomes.reduce(0, +)
     // Expected visits give expected steps and time, overall and per outcome.
-    let visits = solver.visits(initial: initialDistribution)
+    let visits = try solver.visits(initial: initialDistribution)
     var steps = 0.0, time = 0.0
     var stepsBy = [Double](repeating: 0, count: Outcome.allCases.count)
     var timeBy = stepsBy
@@ -166,13 +176,16 @@ public struct MarkovAnalysis: Sendable {
     report.conditionalSteps = (0..<stepsBy.count).map { report.outcomes[$0] > 0 ? stepsBy[$0] / report.outcomes[$0] : nil }
     report.conditionalTime = (0..<timeBy.count).map { report.outcomes[$0] > 0 ? timeBy[$0] / report.outcomes[$0] : nil }
     report.top = topComponents(options.top, arrivals: visits)
-    if let k = options.steps { report.afterSteps = (k, summarize(distribution(afterSteps: k))) }
+    if let k = options.steps {
+      report.afterSteps = (k, summarize(try distribution(afterSteps: k, cancellation: options.cancellation)))
+    }
     if let t = options.time {
-      let (d, used) = try distribution(atTime: t, maxSteps: options.maxUniformizationSteps)
+      let (d, used) = try distribution(atTime: t, maxSteps: options.maxUniformizationSteps,
+                                       cancellation: options.cancellation)
       report.atTime = (t, used, summarize(d))
     }
     if let rate = options.longRunRate {
-      report.longRun = longRun(rate, visits: visits, solver: &solver, options: options)
+      report.longRun = try longRun(rate, visits: visits, solver: &solver, options: options)
     }
     report.solver = solver.stats
   }

@@ -1,3 +1,4 @@
+import CommitCheckExplorer
 import CommitCheckModel
 
 /// Why a Markov analysis could not be made.
@@ -12,6 +13,8 @@ public enum MarkovError: Error, Sendable, CustomStringConvertible {
   case missingEdges
   /// An option value out of range (`--time`, `--steps`, `--long-run`, `--tolerance`).
   case invalidOption(String)
+  /// A signal or the deadline stopped the computation (`MarkovOptions.cancellation`).
+  case stopped(StopReason)
 
   public var description: String {
     switch self {
@@ -26,6 +29,8 @@ public enum MarkovError: Error, Sendable, CustomStringConvertible {
       "the Markov chain needs the state graph's edges"
     case .invalidOption(let message):
       message
+    case .stopped(let reason):
+      "the Markov analysis stopped early (\(reason.rawValue))"
     }
   }
 }
@@ -53,13 +58,17 @@ public struct RateTable: Sendable {
   ]
 
   /// Builds the table; every override must name a transition (`name` or `Role.name`), a
-  /// branch, or a failure kind.
+  /// branch, or a failure kind. The more specific override wins whatever the names: a
+  /// qualified `Role.name` is applied after a bare `name`.
   public init(system: TransitionSystem, overrides: [String: Double]) throws(MarkovError) {
     transitionRates = system.transitions.map(\.rate)
     branchRates = system.transitions.map(\.choiceRates)
     failureRates = Array(repeating: 1, count: 8)
     var applied: [(String, Double)] = []
-    for (name, rate) in overrides.sorted(by: { $0.key < $1.key }) {
+    let specificLast = overrides.sorted {
+      ($0.key.contains(".") ? 1 : 0, $0.key) < ($1.key.contains(".") ? 1 : 0, $1.key)
+    }
+    for (name, rate) in specificLast {
       guard rate.isFinite, rate > 0 else { throw .invalidRate(name: name, value: rate) }
       var matched = false
       if let kind = RateTable.failureKinds.first(where: { $0.0 == name })?.1 {
@@ -81,7 +90,7 @@ public struct RateTable: Sendable {
       guard matched else { throw .unknownRateName(name, known: RateTable.knownNames(system)) }
       applied.append((name, rate))
     }
-    self.overrides = applied
+    self.overrides = applied.sorted { $0.0 < $1.0 }
   }
 
   /// Every name `--rate` accepts, sorted: failure kinds, transitions and branches.

@@ -41,8 +41,11 @@ struct Solver {
   let inRate: [Double]
   /// Per state: the rate of its self-loop (0 when none).
   let selfRate: [Double]
+  let cancellation: Cancellation
 
-  init(chain: MarkovChain, components: Components, tolerance: Double, maxIterations: Int) {
+  init(chain: MarkovChain, components: Components, tolerance: Double, maxIterations: Int,
+       cancellation: Cancellation = Cancellation()) {
+    self.cancellation = cancellation
     self.chain = chain
     self.components = components
     stats = SolverStats(tolerance: tolerance, maxIterations: maxIterations)
@@ -84,10 +87,11 @@ struct Solver {
   /// probability that the chain, started in `s`, ends in a bottom component of class `c`
   /// (`k` classes). Solves x(s) = Σ_t P(s, t) x(t) on transient states, with x = 1 for the
   /// component's own class and 0 for the others on bottom states.
-  mutating func absorption(classes k: Int, classOf: (Int) -> Int?) -> [Double] {
+  mutating func absorption(classes k: Int, classOf: (Int) -> Int?) throws(MarkovError) -> [Double] {
     var x = [Double](repeating: 0, count: chain.stateCount * k)
     var sum = [Double](repeating: 0, count: k)
     for c in 0..<components.count {
+      if c & 4095 == 0 { try cancellation.check() }
       let states = components.states(c)
       if components.bottom[c] {
         for s in states { x[Int(s) * k + classOf(Int(s))!] = 1 }
@@ -118,6 +122,7 @@ struct Solver {
           stats.converged = false
           break
         }
+        try cancellation.check()
       }
       if states.count > 1 { stats.iterations = max(stats.iterations, sweeps) }
       for s32 in states {
@@ -137,9 +142,10 @@ struct Solver {
   /// Expected visits to each transient state, starting from `initial`: v(t) = π0(t) +
   /// Σ_s v(s) P(s, t). For states of bottom components the result is instead the probability
   /// of entering the component there (the arrivals).
-  mutating func visits(initial: [Double]) -> [Double] {
+  mutating func visits(initial: [Double]) throws(MarkovError) -> [Double] {
     var v = [Double](repeating: 0, count: chain.stateCount)
     for c in stride(from: components.count - 1, through: 0, by: -1) {
+      if c & 4095 == 0 { try cancellation.check() }
       let states = components.states(c)
       if components.bottom[c] {
         for b32 in states {
@@ -153,21 +159,23 @@ struct Solver {
         }
         continue
       }
-      solveForward(states, into: &v, initial: initial, extraExit: { _ in 0 })
+      try solveForward(states, into: &v, initial: initial, extraExit: { _ in 0 })
     }
     return v
   }
 
   /// Expected visits inside bottom component `c` when each of its states also exits (restarts)
   /// at rate `restart`, given the arrivals computed by `visits`.
-  mutating func visitsWithRestart(_ c: Int, arrivals: [Double], restart: Double, into v: inout [Double]) {
-    solveForward(components.states(c), into: &v, initial: arrivals, extraExit: { _ in restart })
+  mutating func visitsWithRestart(_ c: Int, arrivals: [Double], restart: Double, into v: inout [Double])
+    throws(MarkovError)
+  {
+    try solveForward(components.states(c), into: &v, initial: arrivals, extraExit: { _ in restart })
   }
 
   /// The forward equations of one component, in place: exact for one state, Gauss–Seidel sweeps
   /// for more. Sources outside the component are already final in `v`.
   mutating func solveForward(_ states: ArraySlice<UInt32>, into v: inout [Double], initial: [Double],
-                             extraExit: (Int) -> Double) {
+                             extraExit: (Int) -> Double) throws(MarkovError) {
     var sweeps = 0
     while true {
       var change = 0.0
@@ -189,6 +197,7 @@ struct Solver {
         stats.converged = false
         break
       }
+      try cancellation.check()
     }
     if states.count > 1 { stats.iterations = max(stats.iterations, sweeps) }
     for t32 in states {

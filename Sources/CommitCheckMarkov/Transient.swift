@@ -57,10 +57,11 @@ extension MarkovAnalysis {
 
   /// The distribution of the embedded DTMC after `steps` steps (absorbing states keep their
   /// mass).
-  func distribution(afterSteps steps: Int) -> [Double] {
+  func distribution(afterSteps steps: Int, cancellation: Cancellation) throws(MarkovError) -> [Double] {
     var current = initialDistribution
     var next = [Double](repeating: 0, count: chain.stateCount)
     for _ in 0..<steps {
+      try cancellation.check()
       for i in next.indices { next[i] = 0 }
       for s in 0..<chain.stateCount where current[s] != 0 {
         let row = chain.rowStart[s]..<chain.rowStart[s + 1]
@@ -80,7 +81,9 @@ extension MarkovAnalysis {
   /// rate, π(T) = Σ_k Poisson(k; qT) π0 P^k where P = I + Q / q. The Poisson weights are
   /// computed from the mode outwards (as in Fox and Glynn) and cut where they fall below
   /// 1e-30 of the mode, then normalized. Returns the distribution and the number of steps.
-  func distribution(atTime time: Double, maxSteps: Int) throws(MarkovError) -> (distribution: [Double], steps: Int) {
+  func distribution(atTime time: Double, maxSteps: Int, cancellation: Cancellation) throws(MarkovError)
+    -> (distribution: [Double], steps: Int)
+  {
     var q = 0.0
     for s in 0..<chain.stateCount { q = max(q, chain.exitRates[s] - selfLoopRate(s)) }
     if q == 0 || time == 0 { return (initialDistribution, 0) }
@@ -111,6 +114,7 @@ extension MarkovAnalysis {
     var next = [Double](repeating: 0, count: chain.stateCount)
     var result = [Double](repeating: 0, count: chain.stateCount)
     for k in 0...right {
+      try cancellation.check()
       if k >= left {
         let w = weights[k - left] / total
         for s in 0..<chain.stateCount where current[s] != 0 { result[s] += w * current[s] }

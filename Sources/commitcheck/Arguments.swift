@@ -190,11 +190,18 @@ struct ModelOptions {
     }
   }
 
-  /// Loads and compiles the model. Its outputs must never overwrite it.
+  /// Loads and compiles the model.
   func load() throws(CommitCheckError) -> LoadedModel {
     guard let model else { throw .unreadable(path: "", reason: "no model file given") }
-    protectedInputs.insert(URL(fileURLWithPath: model).resolvingSymlinksInPath().standardizedFileURL.path)
     return try loadModel(path: model, options: options.compile)
+  }
+
+  /// The run's outputs, each checked before any work: `(option, path)` pairs, where a nil path
+  /// is standard output. They must never overwrite the model.
+  func outputs(_ list: [(option: String, path: String?)]) throws(CommitCheckError) -> OutputFiles {
+    var files = OutputFiles(inputs: model.map { [$0] } ?? [])
+    for (option, path) in list { try files.add(path ?? "-", option: option) }
+    return files
   }
 
   /// The explorer options for a loaded model, with its symmetry reduction when asked for.
@@ -238,45 +245,6 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Model files read by this run: outputs never overwrite them.
-nonisolated(unsafe) var protectedInputs: Set<String> = []
-
-/// Writes output to a file, or to stdout when no path is given.
-///
-/// A file is written whole or not at all: the text goes to a temporary file in the same
-/// directory, which is renamed into place, so a failure or an interruption leaves the previous
-/// file intact and nothing partial behind.
-func emit(_ text: String, to path: String?) -> Bool {
-  guard let path else {
-    FileHandle.standardOutput.write(Data(text.utf8))
-    return true
-  }
-  let url = URL(fileURLWithPath: path)
-  let target = url.resolvingSymlinksInPath().standardizedFileURL.path
-  if protectedInputs.contains(target) {
-    printError("commitcheck: refusing to write over the input model '\(path)'")
-    return false
-  }
-  let directory = url.deletingLastPathComponent()
-  var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-    printError("commitcheck: cannot write '\(path)': no such directory '\(directory.path)'")
-    return false
-  }
-  let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-  guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8)) else {
-    printError("commitcheck: cannot write '\(path)': the directory is not writable")
-    return false
-  }
-  if rename(temporary.path, path) != 0 {
-    let reason = String(cString: strerror(errno))
-    unlink(temporary.path)
-    printError("commitcheck: cannot write '\(path)': \(reason)")
-    return false
-  }
-  return true
-}
-
 /// Asks explorations to stop at their next safe point on the first SIGINT or SIGTERM; a second
 /// one exits at once.
 let stopSignal = StopSignal()
@@ -287,7 +255,10 @@ func installSignalHandlers() {
     signal(sig, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
     source.setEventHandler {
-      if stopSignal.requested != 0 { _exit(128 + sig) }
+      if stopSignal.requested != 0 {
+        OutputFiles.removePendingTemporaries()
+        _exit(128 + sig)
+      }
       stopSignal.request(sig)
     }
     source.resume()

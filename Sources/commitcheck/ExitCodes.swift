@@ -23,7 +23,7 @@ enum ExitCode {
   /// The code of an analysis that gave no result.
   static func of(_ error: CommitCheckError) -> Int32 {
     switch error {
-    case .incomplete: interrupted(or: limit)
+    case .incomplete, .stopped: interrupted(or: limit)
     case .unreadable, .invalidModel, .invalidOption, .unknownProperty, .modelError, .unsupported,
       .tooManyNodes, .internalError:
       interrupted(or: badInput)

@@ -53,6 +53,7 @@ struct GraphCommand {
 
   func run() -> Int32 {
     do throws(CommitCheckError) {
+      let outputs = try model.outputs([("--output", output)])
       let loaded = try model.load()
       let options = try model.explorerOptions(loaded)
       var request = GraphOptions()
@@ -72,7 +73,8 @@ struct GraphCommand {
       }
       let dot = graph.quotient.map { DotWriter.collapsedGraph(graph.exploration, quotient: $0, highlight: shown) }
         ?? DotWriter.stateGraph(graph.exploration, marks: graph.marks, highlight: shown)
-      return emit(dot, to: output) ? ExitCode.interrupted(or: ExitCode.holds) : ExitCode.badInput
+      try outputs.write([dot], stop: stopSignal)
+      return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
       return fail(error)
     }

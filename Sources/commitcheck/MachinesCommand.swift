@@ -45,6 +45,7 @@ struct MachinesCommand {
 
   func run() -> Int32 {
     do throws(CommitCheckError) {
+      let outputs = try model.outputs([("--output", output)])
       let loaded = try model.load()
       let options = explore ? try model.explorerOptions(loaded) : nil
       let drawn = try model.withProgress { progress throws(CommitCheckError) in
@@ -58,7 +59,8 @@ struct MachinesCommand {
             + unused.map { "  " + $0 }.joined(separator: "\n"))
       }
       let dot = DotWriter.machines(loaded.system, drawn.machines, usage: drawn.usage)
-      return emit(dot, to: output) ? ExitCode.interrupted(or: ExitCode.holds) : ExitCode.badInput
+      try outputs.write([dot], stop: stopSignal)
+      return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
       return fail(error)
     }

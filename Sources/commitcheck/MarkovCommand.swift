@@ -89,6 +89,10 @@ struct MarkovCommand {
 
   func run() -> Int32 {
     do throws(CommitCheckError) {
+      var files: [(option: String, path: String?)] = [("the report", nil)]
+      if let prefix = prismPrefix { files += ["tra", "sta", "lab"].map { ("--export-prism", "\(prefix).\($0)") } }
+      if let drnPath { files.append(("--export-drn", drnPath)) }
+      let outputs = try model.outputs(files)
       let loaded = try model.load()
       for w in loaded.warnings { printError(w.render(file: loaded.file, source: loaded.source)) }
       let options = try model.explorerOptions(loaded)
@@ -102,13 +106,12 @@ struct MarkovCommand {
       case .json: MarkovWriter.json(report, timing: timing, exploreSeconds: exploreSeconds)
       case .csv: MarkovWriter.csv(report, timing: timing, exploreSeconds: exploreSeconds)
       }
-      if let prefix = prismPrefix {
-        guard emit(PrismWriter.transitions(analysis), to: prefix + ".tra"),
-              emit(PrismWriter.states(analysis), to: prefix + ".sta"),
-              emit(PrismWriter.labelFile(analysis), to: prefix + ".lab") else { return ExitCode.badInput }
+      var texts = [output]
+      if prismPrefix != nil {
+        texts += [PrismWriter.transitions(analysis), PrismWriter.states(analysis), PrismWriter.labelFile(analysis)]
       }
-      if let path = drnPath, !emit(DrnWriter.text(analysis), to: path) { return ExitCode.badInput }
-      FileHandle.standardOutput.write(Data(output.utf8))
+      if drnPath != nil { texts.append(DrnWriter.text(analysis)) }
+      try outputs.write(texts, stop: stopSignal)
       return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
       return fail(error)

@@ -62,16 +62,19 @@ struct PetriCommand {
 
   func run() -> Int32 {
     do throws(CommitCheckError) {
+      let outputs = try model.outputs([("the report", nil), ("--pnml", pnmlPath), ("--dot", dotPath)].filter {
+        $0.0 == "the report" || $0.1 != nil
+      })
       let loaded = try model.load()
       for w in loaded.warnings { printError(w.render(file: loaded.file, source: loaded.source)) }
       let options = try model.explorerOptions(loaded)
       let analysis = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.petri(options: options, limits: limits, progress: progress)
       }
-      if let pnmlPath, !emit(PnmlWriter.pnml(analysis.net), to: pnmlPath) { return ExitCode.badInput }
-      if let dotPath, !emit(PetriDotWriter.dot(analysis.net), to: dotPath) { return ExitCode.badInput }
-      let output = json ? PetriReportWriter.json(analysis, file: loaded.file) : PetriReportWriter.text(analysis, file: loaded.file)
-      FileHandle.standardOutput.write(Data(output.utf8))
+      var texts = [json ? PetriReportWriter.json(analysis, file: loaded.file) : PetriReportWriter.text(analysis, file: loaded.file)]
+      if pnmlPath != nil { texts.append(PnmlWriter.pnml(analysis.net)) }
+      if dotPath != nil { texts.append(PetriDotWriter.dot(analysis.net)) }
+      try outputs.write(texts, stop: stopSignal)
       return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
       return fail(error)

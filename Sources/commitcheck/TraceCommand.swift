@@ -51,6 +51,7 @@ struct TraceCommand {
   func run() -> Int32 {
     guard let property else { return ExitCode.badInput }
     do throws(CommitCheckError) {
+      let outputs = try model.outputs([("--output", output)])
       let loaded = try model.load()
       let options = try model.explorerOptions(loaded)
       let result = try model.withProgress { progress throws(CommitCheckError) in
@@ -68,7 +69,8 @@ struct TraceCommand {
       let text = dot
         ? SequenceChartWriter.dot(chart, system: loaded.system, title: title)
         : SequenceChartWriter.text(chart, system: loaded.system, title: title, width: width)
-      return emit(text, to: output) ? ExitCode.interrupted(or: ExitCode.violated) : ExitCode.badInput
+      try outputs.write([text], stop: stopSignal)
+      return ExitCode.interrupted(or: ExitCode.violated)
     } catch {
       return fail(error)
     }
