@@ -38,7 +38,7 @@ extension CommitCheckError: CustomStringConvertible {
   public var description: String {
     switch self {
     case .unreadable(let path, let reason):
-      "error: cannot read '\(path)': \(reason)"
+      "cannot read '\(path)': \(reason)"
     case .invalidModel(let file, let source, let diagnostics):
       diagnostics.map { $0.render(file: file, source: source) }.joined(separator: "\n")
     case .invalidOption(let option, let reason):

@@ -33,11 +33,25 @@ public struct LoadedModel: Sendable {
 }
 
 /// Reads a model file as UTF-8 (a byte-order mark is skipped; invalid bytes are an error).
+///
+/// Only a regular file is read: a FIFO would block and a device such as `/dev/zero` never
+/// ends, so they are refused by what they are, before any read.
 public func readModel(path: String) throws(CommitCheckError) -> String {
+  var info = stat()
+  guard stat(path, &info) == 0 else {
+    throw .unreadable(path: path, reason: errno == ENOENT ? "no such file" : String(cString: strerror(errno)))
+  }
+  switch info.st_mode & S_IFMT {
+  case S_IFREG: break
+  case S_IFDIR: throw .unreadable(path: path, reason: "it is a directory")
+  case S_IFIFO: throw .unreadable(path: path, reason: "it is a FIFO, not a regular file")
+  case S_IFCHR, S_IFBLK: throw .unreadable(path: path, reason: "it is a device, not a regular file")
+  case S_IFSOCK: throw .unreadable(path: path, reason: "it is a socket, not a regular file")
+  default: throw .unreadable(path: path, reason: "it is not a regular file")
+  }
+  guard access(path, R_OK) == 0 else { throw .unreadable(path: path, reason: "permission denied") }
   guard let data = FileManager.default.contents(atPath: path) else {
-    var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-    throw .unreadable(path: path, reason: exists ? (isDirectory.boolValue ? "it is a directory" : "permission denied") : "no such file")
+    throw .unreadable(path: path, reason: "permission denied")
   }
   guard var text = String(data: data, encoding: .utf8) else {
     throw .unreadable(path: path, reason: "it is not UTF-8 text")

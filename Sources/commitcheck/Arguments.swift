@@ -82,18 +82,42 @@ struct ArgumentCursor {
 /// Reads a command's arguments: `-h`/`--help` prints `help` and exits, `own` takes the
 /// command's own options (false when the name is not one of them), and the rest are model
 /// options. A model file is required.
+///
+/// An option given twice is an error, except those the help calls repeatable, which take a
+/// different NAME each time.
 func parseArguments(_ args: ArraySlice<String>, command: String, help: String, model: inout ModelOptions,
                     own: (String, inout ArgumentCursor) throws(UsageError) -> Bool) throws(UsageError) {
   var cursor = ArgumentCursor(args)
+  var seen: Set<String> = []
   while let name = cursor.next() {
     if name == "-h" || name == "--help" {
       print(help, terminator: "")
       exit(0)
     }
+    let canonical = name == "-q" ? "--quiet" : name
+    if name.hasPrefix("-"), name != "-", !repeatableOptions.contains(canonical), !seen.insert(canonical).inserted {
+      throw UsageError(message: "\(name) is given twice")
+    }
     if try own(name, &cursor) { continue }
-    guard try model.accept(name, &cursor) else { throw UsageError(message: "unknown option '\(name)'") }
+    guard try model.accept(name, &cursor) else {
+      throw UsageError(message: "unknown option '\(name)'" + Suggestion.hint(for: name, among: optionNames(in: help)))
+    }
   }
   if model.model == nil { throw UsageError(message: "\(command) needs a model file") }
+}
+
+/// Options that accumulate, a different NAME each time (`--param N=3 --param K=2`).
+let repeatableOptions: Set<String> = ["--param", "--crash", "--recover", "--rate"]
+
+/// The options a help text lists (`--format`, `-q`): the names "did you mean" picks from.
+func optionNames(in help: String) -> [String] {
+  var names: [String] = []
+  for word in help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == "|" }) {
+    guard word.hasPrefix("-"), word.count > 1, word.dropFirst().allSatisfy({ $0.isLetter || $0 == "-" }) else { continue }
+    let name = String(word)
+    if !names.contains(name) { names.append(name) }
+  }
+  return names
 }
 
 /// The options every command that explores a model shares: the model file, parameters,
@@ -107,42 +131,53 @@ struct ModelOptions {
     return o
   }()
   var quiet = false
-  /// `--symmetry`: reduce by the model's symmetric role (checked when the model is loaded).
-  var symmetry = false
 
-  static let help = """
-      --param NAME=VALUE   override a parameter (e.g. --param N=5)
-      --crash ROLE=K       allow K crashes of processes of ROLE (e.g. --crash Coordinator=1)
-      --recover ROLE=K     allow K recoveries of crashed processes of ROLE
-      --lose K             allow K message losses
-      --duplicate K        allow K message duplications
-      --partition          allow one network partition into two groups
-      --max-states K       stop after K states with a partial report (default and at most 4,294,967,294)
-      --threads K          worker threads (default: the number of cores); results do not depend on it
-      --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
-      --timeout SECONDS    stop after SECONDS with a partial report
-      --symmetry           store one state per orbit of the model's 'symmetric' role (exact)
-      --compact-hash       keep a 64-bit fingerprint per state instead of the state (check and
-                           trace only): less memory for large states, a state may be missed with
-                           the probability the report prints; termination on cyclic graphs and
-                           'eventually' become unknown (they need the edges)
-      -q, --quiet          no progress line on stderr
-    """
+  /// The help for the options every exploring command shares; `symmetry` and `compactHash` say
+  /// whether the command accepts those two.
+  static func help(symmetry: Bool = true, compactHash: Bool = false) -> String {
+    var text = """
+        --param NAME=VALUE   override a parameter (e.g. --param N=5); repeatable
+        --crash ROLE=K       allow K crashes of processes of ROLE (e.g. --crash Coordinator=1); repeatable
+        --recover ROLE=K     allow K recoveries of crashed processes of ROLE; repeatable
+        --lose K             allow K message losses
+        --duplicate K        allow K message duplications
+        --partition          allow one network partition into two groups
+        --max-states K       stop after K states with a partial report (default and at most 4,294,967,294)
+        --threads K          worker threads (default: the number of cores); results do not depend on it
+        --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
+        --timeout SECONDS    stop after SECONDS with a partial report
+      """
+    if symmetry {
+      text += "\n" + """
+          --symmetry           store one state per orbit of the model's 'symmetric' role (exact)
+        """
+    }
+    if compactHash {
+      text += "\n" + """
+          --compact-hash       keep a 64-bit fingerprint per state instead of the state: less memory
+                               for large states, a state may be missed with the probability the report
+                               prints; termination on cyclic graphs and 'eventually' become unknown
+        """
+    }
+    return text + "\n" + """
+        -q, --quiet          no progress line on stderr
+      """
+  }
 
   /// Takes the option under the cursor if it is a model option; false when it is not one.
   mutating func accept(_ name: String, _ cursor: inout ArgumentCursor) throws(UsageError) -> Bool {
     switch name {
     case "--param":
       let (k, v) = try cursor.assignment()
-      options.compile.parameters[k] = v
+      guard options.compile.parameters.updateValue(v, forKey: k) == nil else { throw UsageError(message: "--param \(k) is given twice") }
     case "--crash":
       let (k, v) = try cursor.assignment()
       guard v >= 0 else { throw UsageError(message: "--crash \(k) needs a non-negative count") }
-      options.compile.crash[k] = v
+      guard options.compile.crash.updateValue(v, forKey: k) == nil else { throw UsageError(message: "--crash \(k) is given twice") }
     case "--recover":
       let (k, v) = try cursor.assignment()
       guard v >= 0 else { throw UsageError(message: "--recover \(k) needs a non-negative count") }
-      options.compile.recover[k] = v
+      guard options.compile.recover.updateValue(v, forKey: k) == nil else { throw UsageError(message: "--recover \(k) is given twice") }
     case "--lose": options.compile.lose = try cursor.count()
     case "--duplicate": options.compile.duplicate = try cursor.count()
     case "--partition":
@@ -151,6 +186,9 @@ struct ModelOptions {
     case "--max-states":
       let v = try cursor.count()
       guard v > 0 else { throw UsageError(message: "--max-states must be at least 1") }
+      guard v <= Explorer.stateIDLimit else {
+        throw UsageError(message: "--max-states must be at most \(ReportWriter.grouped(Explorer.stateIDLimit)) (states have 32-bit ids)")
+      }
       options.explorer.maxStates = v
     case "--threads":
       let v = try cursor.count()
@@ -162,6 +200,11 @@ struct ModelOptions {
         throw UsageError(message: "--max-memory needs a size such as 512M or 2G, found '\(text)'")
       }
       options.explorer.maxMemory = bytes
+      let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+      if bytes > physical {
+        printError("commitcheck: warning: --max-memory \(text) is more than this machine's memory "
+          + "(\(physical >> 20) MiB): the system may run out of memory before the limit stops the run")
+      }
     case "--timeout":
       let text = try cursor.value()
       guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
@@ -170,7 +213,7 @@ struct ModelOptions {
       options.explorer.timeout = seconds
     case "--symmetry":
       try cursor.noValue()
-      symmetry = true
+      options.symmetry = true
     case "--compact-hash":
       try cursor.noValue()
       options.explorer.compactHash = true
@@ -207,7 +250,7 @@ struct ModelOptions {
   /// The explorer options for a loaded model, with its symmetry reduction when asked for.
   func explorerOptions(_ loaded: LoadedModel) throws(CommitCheckError) -> ExplorerOptions {
     var explorer = options.explorer
-    if symmetry { explorer.symmetry = try loaded.symmetryReduction() }
+    if options.symmetry { explorer.symmetry = try loaded.symmetryReduction() }
     return explorer
   }
 

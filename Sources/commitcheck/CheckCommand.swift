@@ -10,7 +10,7 @@ struct CheckCommand {
     and the model's own invariants and eventualities. Violations come with the shortest trace.
 
     options:
-    \(ModelOptions.help)
+    \(ModelOptions.help(compactHash: true))
       --format text|json   report format (default text)
       --timing             put seconds and states/s in the report (then it is not reproducible)
       -h, --help           show this help

@@ -38,9 +38,13 @@ enum ExitCode {
 
 /// Prints why an analysis gave no result and returns the exit code for it.
 func fail(_ error: CommitCheckError) -> Int32 {
-  switch error {
-  case .invalidModel, .unreadable: printError(error.description)
-  default: printError("commitcheck: " + error.description)
+  if case .invalidModel(let file, let source, let diagnostics) = error {
+    // A diagnostic without a place in the file is about a value the command line gave.
+    for d in diagnostics {
+      printError(d.range == .none ? "commitcheck: \(d.severity.rawValue): \(d.message)" : d.render(file: file, source: source))
+    }
+  } else {
+    printError("commitcheck: error: " + error.description)
   }
   return ExitCode.of(error)
 }

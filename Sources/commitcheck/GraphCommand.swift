@@ -12,7 +12,7 @@ struct GraphCommand {
     states are red, blocked states orange. Render it with 'dot -Tsvg'.
 
     options:
-    \(ModelOptions.help)
+    \(ModelOptions.help())
       --collapse           merge states in which every process has the same control state (and
                            crashed flag); each node and edge says how many it stands for
       --highlight NAME     draw the counterexample of property NAME in bold

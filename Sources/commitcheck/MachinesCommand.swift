@@ -14,7 +14,7 @@ struct MachinesCommand {
 
     options:
       --explore            explore the model and mark what it never uses
-    \(ModelOptions.help)
+    \(ModelOptions.help())
       --output FILE        write to FILE instead of standard output
       -h, --help           show this help
 

@@ -14,7 +14,7 @@ struct MarkovCommand {
     after K steps or at time T, the long run with restarts, and the most likely ends.
 
     options:
-    \(ModelOptions.help)
+    \(ModelOptions.help())
       --rate NAME=X        rate X > 0 for a transition ('vote_no', 'Coordinator.collect_yes'),
                            a choice branch, or a failure kind (crash, recover, lose, duplicate,
                            partition); repeatable
@@ -53,7 +53,9 @@ struct MarkovCommand {
         guard let rate = Double(parts[1]), rate.isFinite, rate > 0 else {
           throw UsageError(message: "--rate \(parts[0]) needs a positive number, found '\(parts[1])'")
         }
-        markov.rates[parts[0]] = rate
+        guard markov.rates.updateValue(rate, forKey: parts[0]) == nil else {
+          throw UsageError(message: "--rate \(parts[0]) is given twice")
+        }
       case "--steps": markov.steps = try cursor.count()
       case "--time": markov.time = try Self.number(&cursor, positive: false)
       case "--long-run": markov.longRunRate = try Self.number(&cursor, positive: true)

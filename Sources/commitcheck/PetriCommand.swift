@@ -21,7 +21,7 @@ struct PetriCommand {
     received, several initial states.
 
     options:
-    \(ModelOptions.help)
+    \(ModelOptions.help(symmetry: false))
       --pnml FILE          write the net as PNML 2009 (P/T net) for TINA, LoLA, GreatSPN, CPN Tools
       --dot FILE           write the net as Graphviz DOT (a cluster per process)
       --format text|json   report format (default text)
@@ -54,7 +54,7 @@ struct PetriCommand {
     }
     self.model = model
     try model.rejectCompactHash("petri")
-    if model.symmetry {
+    if model.options.symmetry {
       throw UsageError(message: "--symmetry does not apply to petri: the net's reachability graph is the unreduced state graph")
     }
   }

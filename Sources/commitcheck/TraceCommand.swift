@@ -12,7 +12,7 @@ struct TraceCommand {
 
     options:
       --property NAME      the property to explain (atomicity, termination or the model's own)
-    \(ModelOptions.help)
+    \(ModelOptions.help(compactHash: true))
       --format text|dot    a chart for a 100-column terminal (default), or Graphviz DOT
       --width K            the text chart's width in columns (default 100)
       --output FILE        write to FILE instead of standard output

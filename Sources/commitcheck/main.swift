@@ -37,29 +37,39 @@ let commands: [(name: String, help: String, run: (ArraySlice<String>) throws(Usa
 installSignalHandlers()
 let arguments = CommandLine.arguments.dropFirst()
 guard let name = arguments.first else {
-  print(toolHelp, terminator: "")
-  exit(2)
+  printError(toolHelp)
+  exit(ExitCode.badInput)
 }
+let commandNames = commands.map(\.name) + ["help"]
 switch name {
 case "-h", "--help":
   print(toolHelp, terminator: "")
   exit(0)
 case "help":
-  let topic = arguments.dropFirst().first
-  print(commands.first { $0.name == topic }?.help ?? toolHelp, terminator: "")
+  guard let topic = arguments.dropFirst().first else {
+    print(toolHelp, terminator: "")
+    exit(0)
+  }
+  guard let command = commands.first(where: { $0.name == topic }) else {
+    printError("commitcheck: error: no help for '\(topic)': it is not a command"
+      + Suggestion.hint(for: topic, among: commandNames) + "\nRun 'commitcheck --help' for usage.")
+    exit(ExitCode.badInput)
+  }
+  print(command.help, terminator: "")
   exit(0)
 case "--version":
   print("commitcheck 0.1.0")
   exit(0)
 default:
   guard let command = commands.first(where: { $0.name == name }) else {
-    printError("commitcheck: unknown command '\(name)'\nRun 'commitcheck --help' for usage.")
-    exit(2)
+    printError("commitcheck: error: unknown command '\(name)'" + Suggestion.hint(for: name, among: commandNames)
+      + "\nRun 'commitcheck --help' for usage.")
+    exit(ExitCode.badInput)
   }
   do {
     exit(try command.run(arguments.dropFirst()))
   } catch {
-    printError("commitcheck: \(error.message)\nRun 'commitcheck \(name) --help' for usage.")
-    exit(2)
+    printError("commitcheck: error: \(error.message)\nRun 'commitcheck \(name) --help' for usage.")
+    exit(ExitCode.badInput)
   }
 }

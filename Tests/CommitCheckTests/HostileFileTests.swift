@@ -25,7 +25,7 @@ struct HostileFileTests {
       _ = try loadModel(path: path)
       Issue.record("a non-UTF-8 file loaded")
     } catch {
-      #expect(error.description == "error: cannot read '\(path)': it is not UTF-8 text")
+      #expect(error.description == "cannot read '\(path)': it is not UTF-8 text")
     }
   }
 
