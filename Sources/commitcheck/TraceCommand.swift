@@ -62,7 +62,10 @@ struct TraceCommand {
           printError("\(property) holds: there is no counterexample to draw")
           return ExitCode.interrupted(or: ExitCode.holds)
         }
-        printError("\(property) is unknown: \(result.property.notes.joined(separator: "; "))")
+        let why = result.report.stopReason.map {
+          "exploration \($0.sentence) after \(ReportWriter.grouped(result.report.states)) states"
+        } ?? result.property.notes.joined(separator: "; ")
+        printError("\(property) is unknown: \(why)")
         return ExitCode.interrupted(or: ExitCode.limit)
       }
       let title = SequenceChartWriter.title(loaded.system, result.property)
