@@ -2,10 +2,19 @@ import CommitCheckMarkov
 
 /// Writes a Markov chain in Storm's explicit DRN format (as Storm's `DirectEncodingParser` reads
 /// it): the embedded DTMC, one `action 0` per state, labels after the state id.
+///
+/// DRN has no declaration of labels: Storm knows a label only from the states that carry it. An
+/// outcome class that no state has (no livelock, say) therefore has no label in the file, and a
+/// comment at the top names those classes: their probability is 0.
 public enum DrnWriter {
   public static func text(_ analysis: MarkovAnalysis) -> String {
     let chain = analysis.chain
     var out = "// \(analysis.report.model): embedded DTMC of the CommitCheck Markov chain\n"
+    let absent = Outcome.allCases.filter { analysis.report.bottomComponents[$0.rawValue] == 0 }.map(\.name)
+    if !absent.isEmpty {
+      out += "// no state is labelled \(absent.map { "\"\($0)\"" }.joined(separator: ", ")): probability 0, and "
+        + "Storm reports such a label as unknown\n"
+    }
     out += "@type: DTMC\n@parameters\n\n@reward_models\n\n"
     out += "@nr_states\n\(chain.stateCount)\n@nr_choices\n\(chain.stateCount)\n@model\n"
     for s in 0..<chain.stateCount {
