@@ -149,6 +149,7 @@ extension Parser {
     var guardExpr: Expr?
     if try consume(.when) {
       guardExpr = try parseExpression()
+      try refuseAssignmentAfterCondition()
     }
     var rate: Expr?
     if try consume(.rate) {

@@ -57,6 +57,11 @@ extension Parser {
     case .punct(.assign): op = .set
     case .punct(.plusAssign): op = .add
     case .punct(.minusAssign): op = .remove
+    case .punct(.dot):
+      try advance()
+      let field = current.identifier.map { "'\(target.name).\($0)' belongs to another process" } ?? "'\(target.name)' is not its own"
+      throw fail(.error("a process can assign only its own variables: \(field); send it a message instead",
+                        at: target.range))
     default: throw expected("'=', '+=' or '-=' after '\(target.name)'")
     }
     try advance()
@@ -91,6 +96,7 @@ extension Parser {
     let start = current.range.start
     try advance()
     let condition = try parseExpression()
+    try refuseAssignmentAfterCondition()
     let then = try parseBlock(opening: "after the condition of 'if'")
     var otherwise: [Stmt]?
     if try consume(.else) {

@@ -96,6 +96,14 @@ struct Parser {
     fail(.error("expected \(what), found \(describe(current))", at: current.range))
   }
 
+  /// After a condition (a guard, a property): a `=` there is a comparison written as an
+  /// assignment.
+  mutating func refuseAssignmentAfterCondition() throws(ParseAbort) {
+    if current.isPunct(.assign) {
+      throw fail(.error("'=' assigns; to compare, write '=='", at: current.range))
+    }
+  }
+
   /// Consumes `punct` or throws "expected 'punct' `context`, found ..."; the context is built
   /// only for the error, so the success path allocates nothing.
   @discardableResult @inline(never)
@@ -275,6 +283,7 @@ struct Parser {
     let name = try expectIdentifier("a property name after '\(kind.rawValue)'")
     try expect(.colon, "after property name '\(name.name)'")
     let expr = try parseExpression()
+    try refuseAssignmentAfterCondition()
     return PropertyDecl(kind: kind, name: name, expr: expr, range: range(from: start))
   }
 }
