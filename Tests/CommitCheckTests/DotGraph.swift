@@ -261,8 +261,9 @@ func renderSVG(_ dot: String, sourceLocation: SourceLocation = #_sourceLocation)
   return String(decoding: try Data(contentsOf: output), as: UTF8.self)
 }
 
-/// Runs the built `commitcheck` (next to the test bundle) and returns its exit code, stdout, stderr.
-func runTool(_ arguments: [String]) throws -> (Int32, String, String) {
+/// Runs the built `commitcheck` (next to the test bundle), in `directory` if given, and returns
+/// its exit code, stdout, stderr.
+func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
   let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   var tool = bundle.appendingPathComponent("commitcheck")
   for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: tool.path) {
@@ -284,6 +285,7 @@ func runTool(_ arguments: [String]) throws -> (Int32, String, String) {
   process.standardOutput = outHandle
   process.standardError = errHandle
   process.standardInput = FileHandle.nullDevice
+  if let directory { process.currentDirectoryURL = directory }
   try process.run()
   process.waitUntilExit()
   try outHandle.close()
