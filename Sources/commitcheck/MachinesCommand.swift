@@ -44,18 +44,8 @@ struct MachinesCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load(), let path = model.model else { return 2 }
-    let source: String
-    do {
-      source = try readModel(path: path)
-    } catch {
-      printError(error.description)
-      return 2
-    }
-    guard let machines = loaded.system.roleMachines(source: source) else {
-      printError("commitcheck: '\(path)' changed while it was read")
-      return 2
-    }
+    guard let loaded = model.load() else { return 2 }
+    let machines = loaded.system.roleMachines
     var usage: MachineUsage?
     if explore {
       let exploration = model.explore(loaded)

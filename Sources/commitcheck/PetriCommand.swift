@@ -61,22 +61,16 @@ struct PetriCommand {
 
 
   func run() -> Int32 {
-    guard let loaded = model.load(), let path = model.model else { return 2 }
+    guard let loaded = model.load() else { return 2 }
     for w in loaded.warnings { printError(w) }
     if let refusal = PetriNet.refusal(for: loaded.system) {
       printError("commitcheck: \(refusal.message)")
       return 2
     }
-    // The net's read arcs come from what guards read, which the syntax tree tells; the file
-    // was just compiled, so it parses.
-    guard let source = try? readModel(path: path), let tree = try? ModelParser.parse(source) else {
-      printError("commitcheck: cannot read '\(path)' again")
-      return 2
-    }
     let exploration = model.explore(loaded)
     let analysis: PetriAnalysis
     do {
-      analysis = try PetriAnalysis(exploration: exploration, model: tree, invariantLimits: limits)
+      analysis = try PetriAnalysis(exploration: exploration, invariantLimits: limits)
     } catch {
       printError("commitcheck: \(error.message)")
       return error.reason == .incompleteExploration ? 3 : 2

@@ -16,7 +16,7 @@ struct PetriRun {
     exploration = Explorer().explore(loaded.system)
     var limits = InvariantLimits()
     if !invariants { limits.rows = 0 }
-    analysis = try PetriAnalysis(exploration: exploration, model: try ModelParser.parse(source), invariantLimits: limits)
+    analysis = try PetriAnalysis(exploration: exploration, invariantLimits: limits)
     pnml = PnmlWriter.pnml(analysis.net)
   }
 
@@ -41,9 +41,8 @@ func petriRefusal(_ source: String, _ options: CompileOptions = CompileOptions()
   var explorer = ExplorerOptions()
   explorer.maxStates = maxStates
   let exploration = Explorer().explore(loaded.system, options: explorer)
-  let tree = try ModelParser.parse(source)
   do {
-    _ = try PetriAnalysis(exploration: exploration, model: tree)
+    _ = try PetriAnalysis(exploration: exploration)
     return nil
   } catch {
     return error
@@ -321,8 +320,7 @@ struct PetriTests {
     var reduced = ExplorerOptions()
     reduced.symmetry = try Symmetry(loaded.system)
     let exploration = Explorer().explore(loaded.system, options: reduced)
-    let tree = try ModelParser.parse(source)
-    let symmetric = try #require(throws: PetriError.self) { try PetriAnalysis(exploration: exploration, model: tree) }
+    let symmetric = try #require(throws: PetriError.self) { try PetriAnalysis(exploration: exploration) }
     #expect(symmetric.reason == .notRepresentable && symmetric.message.contains("symmetry reduction"))
   }
 
