@@ -36,6 +36,11 @@ public struct MessageSend: Sendable, Hashable {
   public var message: Int
   /// `Vote(yes: true)`: whitespace collapsed, comments left out.
   public var text: String
+
+  public init(message: Int, text: String) {
+    self.message = message
+    self.text = text
+  }
 }
 
 /// One way through a transition's body: a side of each `if` and a branch of each `choose`.
@@ -47,4 +52,10 @@ public struct TransitionPath: Sendable, Hashable {
   public var targets: [Int]?
   /// The messages sent on the way, in order, without repeats.
   public var sends: [MessageSend]
+
+  public init(choice: Int32, targets: [Int]?, sends: [MessageSend]) {
+    self.choice = choice
+    self.targets = targets
+    self.sends = sends
+  }
 }
