@@ -46,11 +46,6 @@ enum ProcessRead {
   case reachability
 }
 
-extension TransitionPath {
-  /// A body with more paths than this keeps only the first ones (in source order).
-  public static let limit = 4096
-}
-
 extension Compiler {
   /// The process a `self` expression denotes, in process sets that are not yet tied to a process.
   static let selfProcess = -1

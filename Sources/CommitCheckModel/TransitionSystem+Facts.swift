@@ -45,6 +45,9 @@ public struct MessageSend: Sendable, Hashable {
 
 /// One way through a transition's body: a side of each `if` and a branch of each `choose`.
 public struct TransitionPath: Sendable, Hashable {
+  /// A body with more paths than this keeps only the first ones (in source order).
+  public static let limit = 4096
+
   /// The `choose` branches taken, encoded as `Action.choice` encodes them (0 when none).
   public var choice: Int32
   /// The control states its last `goto` may name, in source order; nil when it has no `goto`
