@@ -82,9 +82,7 @@ extension LoadedModel {
   /// the reachable states use.
   public func roleMachines(exploring options: ExplorerOptions? = nil,
                            progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError) -> RoleMachines {
-    guard let machines = system.roleMachines(source: source) else {
-      throw .internalError("the model's text does not match its compiled system")
-    }
+    let machines = system.roleMachines
     guard let options else { return RoleMachines(machines: machines, usage: nil, states: 0) }
     let exploration = try completeExploration(options, progress: progress)
     return RoleMachines(machines: machines, usage: exploration.machineUsage(), states: exploration.stateCount)
@@ -127,11 +125,8 @@ extension LoadedModel {
       throw .invalidOption(option: "--symmetry", reason: "the net's reachability graph is the unreduced state graph")
     }
     let exploration = try completeExploration(options, progress: progress)
-    guard let tree = try? ModelParser.parse(source) else {
-      throw .internalError("the model's text does not match its compiled system")
-    }
     do {
-      return try PetriAnalysis(exploration: exploration, model: tree, invariantLimits: limits)
+      return try PetriAnalysis(exploration: exploration, invariantLimits: limits)
     } catch {
       switch error.reason {
       case .notRepresentable: throw .unsupported(reason: error.message)

@@ -39,7 +39,7 @@ extension DotWriter {
         }
         out += "    r\(r)_s\(s) [\(attributes.joined(separator: ", "))]\n"
       }
-      let start = machine.startSends.isEmpty ? "start" : "start / send " + machine.startSends.joined(separator: ", ")
+      let start = role.startSends.isEmpty ? "start" : "start / send " + role.startSends.map(\.text).joined(separator: ", ")
       out += "    r\(r)_start -> r\(r)_s\(role.initialState) [label=\(Dot.quoted(start))]\n"
       for edge in machine.edges {
         var attributes = ["label=\(Dot.quoted(machineLabel(edge, system)))"]
@@ -88,10 +88,10 @@ extension DotWriter {
     var lines: [String] = []
     let t = system.transitions[edge.transition]
     if (t.named && t.kind != .step) || edge.choice != 0 { lines.append(edge.name) }
-    var trigger = edge.trigger
-    if let g = edge.guardText { trigger += " [\(brief(g, 40))]" }
+    var trigger = t.trigger
+    if let g = t.guardText { trigger += " [\(brief(g, 40))]" }
     lines.append(trigger)
-    if !edge.sends.isEmpty { lines.append("/ send " + edge.sends.map { brief($0, 40) }.joined(separator: ", ")) }
+    if !edge.sends.isEmpty { lines.append("/ send " + edge.sends.map { brief($0.text, 40) }.joined(separator: ", ")) }
     return lines.joined(separator: "\n")
   }
 

@@ -25,6 +25,8 @@ public struct ProtocolDecl: Sendable {
   public var roles: [RoleDecl] = []
   public var failures: [FailureDecl] = []
   public var properties: [PropertyDecl] = []
+  /// The text it was parsed from, so that later stages can quote a construct as written.
+  public var source = ""
 
   public init(name: Identifier, doc: String) {
     self.name = name

@@ -6,7 +6,9 @@ public enum ModelParser {
   public static func parse(_ source: String) throws(Diagnostic) -> ProtocolDecl {
     var parser = Parser(source)
     do {
-      return try parser.parseFile()
+      var model = try parser.parseFile()
+      model.source = source
+      return model
     } catch {
       throw parser.failure ?? .error("internal parser error: no diagnostic", at: .none)
     }

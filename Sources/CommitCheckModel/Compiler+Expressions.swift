@@ -24,6 +24,9 @@ struct Scope {
 struct Typed {
   var type: VType
   var eval: Eval
+  /// For a process: the processes it can be, when the compiler knows more than its type says
+  /// (`self`, `Participant[1]`); nil for every process of the type's role.
+  var processes: Set<Int>?
   static let error = Typed(type: .error, eval: { _ in 0 })
 }
 
@@ -101,6 +104,7 @@ extension Compiler {
       }
       usedVariables.insert("\(r).\(member.name)")
       noteReads(of: r, offsets: variableOffsets(v))
+      noteProcessRead(.localState, of: p)
       let bases = processBases
       let off = 2 + v.offset
       let pe = p.eval
@@ -146,48 +150,13 @@ extension Compiler {
         return .error
       }
       let (fc, fa, fb) = (tc.eval, ta.eval, tb.eval)
-      return Typed(type: t, eval: { e in fc(e) != 0 ? fa(e) : fb(e) })
+      var result = Typed(type: t, eval: { e in fc(e) != 0 ? fa(e) : fb(e) })
+      if case .process = t { result.processes = denotation(ta).union(denotation(tb)) }
+      return result
     case .call(let name, let args): return compileCall(name, args, expr: expr, scope: scope)
     case .quantifier(let kind, let variable, let roleName, let body):
       if scope.constantOnly { return notConstant(expr) }
-      guard let r = roleIndex[roleName.name] else {
-        error("unknown role '\(roleName.name)'", roleName.range)
-        return .error
-      }
-      var inner = scope
-      let slot = bind(&inner, variable.name, .process(r))
-      let tb = compileExpr(body, scope: inner)
-      guard tb.type != .error else { return .error }
-      let what = "the body of '\(kind.rawValue) \(variable.name) in \(roleName.name)'"
-      guard expect(tb, .bool, body.range, what) else { return .error }
-      let first = roles[r].firstProcess, end = first + roles[r].count, f = tb.eval
-      switch kind {
-      case .all:
-        return Typed(type: .bool, eval: { e in
-          for p in first..<end {
-            e.locals[slot] = p
-            if f(e) == 0 { return 0 }
-          }
-          return 1
-        })
-      case .some:
-        return Typed(type: .bool, eval: { e in
-          for p in first..<end {
-            e.locals[slot] = p
-            if f(e) != 0 { return 1 }
-          }
-          return 0
-        })
-      case .count:
-        return Typed(type: .int, eval: { e in
-          var n = 0
-          for p in first..<end {
-            e.locals[slot] = p
-            n += f(e)
-          }
-          return n
-        })
-      }
+      return compileQuantifier(kind, variable, roleName, body, scope: scope)
     case .allOf(let roleName):
       guard let r = roleIndex[roleName.name] else {
         error("unknown role '\(roleName.name)'", roleName.range)
@@ -210,6 +179,48 @@ extension Compiler {
       }
       let first = roles[role!].firstProcess, elementEvals = evals
       return Typed(type: .set(role!), eval: { e in elementEvals.reduce(0) { $0 | (1 << ($1(e) - first)) } })
+    }
+  }
+
+  func compileQuantifier(_ kind: QuantifierKind, _ variable: Identifier, _ roleName: Identifier, _ body: Expr,
+                         scope: Scope) -> Typed {
+    guard let r = roleIndex[roleName.name] else {
+      error("unknown role '\(roleName.name)'", roleName.range)
+      return .error
+    }
+    var inner = scope
+    let slot = bind(&inner, variable.name, .process(r))
+    let tb = compileExpr(body, scope: inner)
+    guard tb.type != .error else { return .error }
+    let what = "the body of '\(kind.rawValue) \(variable.name) in \(roleName.name)'"
+    guard expect(tb, .bool, body.range, what) else { return .error }
+    let first = roles[r].firstProcess, end = first + roles[r].count, f = tb.eval
+    switch kind {
+    case .all:
+      return Typed(type: .bool, eval: { e in
+        for p in first..<end {
+          e.locals[slot] = p
+          if f(e) == 0 { return 0 }
+        }
+        return 1
+      })
+    case .some:
+      return Typed(type: .bool, eval: { e in
+        for p in first..<end {
+          e.locals[slot] = p
+          if f(e) != 0 { return 1 }
+        }
+        return 0
+      })
+    case .count:
+      return Typed(type: .int, eval: { e in
+        var n = 0
+        for p in first..<end {
+          e.locals[slot] = p
+          n += f(e)
+        }
+        return n
+      })
     }
   }
 
@@ -270,7 +281,7 @@ extension Compiler {
         error("'self' is only meaningful inside a role", expr.range)
         return .error
       }
-      return Typed(type: .process(r), eval: { e in e.selfProcess })
+      return Typed(type: .process(r), eval: { e in e.selfProcess }, processes: [Self.selfProcess])
     }
     if scope.role != nil, !scope.constantOnly, let (base, v) = variableRef(expr, scope: scope) {
       return readVariable(base, v, range: expr.range)
@@ -312,6 +323,8 @@ extension Compiler {
       guard expect(tk, .int, key.range, "an instance number") else { return .error }
       breakSymmetry(r, "'\(n)[...]' names one instance (line \(expr.range.start.line))")
       let first = roles[r].firstProcess, count = roles[r].count, f = tk.eval, name = n
+      var instance: Set<Int>?
+      if case .int(let i) = key.kind, i >= 1, i <= count { instance = [first + i - 1] }
       return Typed(type: .process(r), eval: { e in
         let i = f(e)
         if i < 1 || i > count {
@@ -319,7 +332,7 @@ extension Compiler {
           return first
         }
         return first + i - 1
-      })
+      }, processes: instance)
     }
     if scope.constantOnly { return notConstant(expr) }
     guard let (base, v) = variableRef(target, scope: scope) else {

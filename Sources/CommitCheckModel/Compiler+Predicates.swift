@@ -28,6 +28,7 @@ extension Compiler {
     }
     if let stateNames, let r = pr {
       noteReads(of: r, offsets: 0..<1)
+      noteProcessRead(.localState, of: a)
       let bases = processBases
       let indices = stateNames.map { state($0.0, of: r)! }
       // A mask of 64 bits covers the states of most roles; past it, a table of flags.
@@ -99,6 +100,7 @@ extension Compiler {
     // crashed: the crashed flag; decided: the control state; unreachable: both and the mask.
     noteReads(of: role, offsets: name.name == "crashed" ? 1..<2 : name.name == "decided" ? 0..<1 : 0..<2)
     if name.name == "unreachable", reads != nil { reads!.insert(globals.partitionMask) }
+    noteProcessRead(name.name == "crashed" ? .crashFlag : name.name == "decided" ? .localState : .reachability, of: a)
     let bases = processBases
     switch name.name {
     case "crashed":

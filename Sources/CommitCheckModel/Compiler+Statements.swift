@@ -35,6 +35,8 @@ extension Compiler {
       states[i] = true
     }
     var scope = Scope(role: r)
+    transitionFacts = FactRecorder()
+    defer { transitionFacts = nil }
     var code = CompiledTransition(role: r, kind: .step, states: states, body: [])
     var patternNames: [(uid: Int, name: String, range: SourceRange)] = []
     var name = t.name?.name ?? "step"
@@ -89,7 +91,8 @@ extension Compiler {
     if let re = t.rate { rate = rateValue(re) ?? 1 }
     choiceNames = []
     choiceRates = []
-    code.body = compileBlock(t.body, scope: scope)
+    let body = compileBlock(t.body, scope: scope)
+    code.body = body.code
     let depth = choiceDepth(t.body)
     if depth > Limits.choiceDepth {
       error("transition '\(name)' can take \(depth) 'choose' in a row; at most \(Limits.choiceDepth) are supported",
@@ -100,9 +103,12 @@ extension Compiler {
         "'\(p.name)' matches any value and is never used; if it is meant as a constant, it is not declared",
         at: p.range))
     }
+    let facts = transitionFacts ?? FactRecorder()
     let info = TransitionInfo(
       name: name, named: t.name != nil, role: r, kind: code.kind, message: code.message, choiceNames: choiceNames,
-      choiceRates: choiceRates, range: t.range, rate: rate)
+      choiceRates: choiceRates, range: t.range, rate: rate, trigger: triggerText(t),
+      guardText: t.guardExpr.map { sourceText($0.range) }, reads: facts.reads(asynchronous: code.asynchronous),
+      writes: facts.writes, paths: Self.paths(through: body.outline))
     return (info, code)
   }
 
@@ -138,55 +144,75 @@ extension Compiler {
     return true
   }
 
-  func compileBlock(_ block: [Stmt], scope: Scope) -> [CStmt] {
-    block.compactMap { compileStmt($0, scope: scope) }
+  /// A block's code, and its outline for the paths through it.
+  func compileBlock(_ block: [Stmt], scope: Scope) -> (code: [CStmt], outline: [PathStep]) {
+    var code: [CStmt] = []
+    var outline: [PathStep] = []
+    for s in block {
+      let (c, step) = compileStmt(s, scope: scope)
+      if let c { code.append(c) }
+      if let step { outline.append(step) }
+    }
+    return (code, outline)
   }
 
-  func compileStmt(_ s: Stmt, scope: Scope) -> CStmt? {
+  func compileStmt(_ s: Stmt, scope: Scope) -> (CStmt?, PathStep?) {
     switch s.kind {
-    case .skip: return nil
+    case .skip: return (nil, nil)
     case .ifElse(let c, let a, let b):
       let tc = compileExpr(c, scope: scope)
       let then = compileBlock(a, scope: scope), otherwise = compileBlock(b ?? [], scope: scope)
-      guard tc.type != .error, expect(tc, .bool, c.range, "'if'") else { return nil }
-      return .ifElse(tc.eval, then, otherwise)
+      guard tc.type != .error, expect(tc, .bool, c.range, "'if'") else { return (nil, nil) }
+      return (.ifElse(tc.eval, then.code, otherwise.code), .ifElse(then.outline, otherwise.outline))
     case .choose(let branches):
       var seen: Set<String> = []
       for b in branches where !seen.insert(b.name.name).inserted {
         error("duplicate choice '\(b.name.name)'", b.name.range)
       }
       var compiled: [(id: Int32, body: [CStmt])] = []
+      var outline: [(id: Int32, body: [PathStep])] = []
       for b in branches {
         choiceNames.append(b.name.name)
         choiceRates.append(b.rate.flatMap { rateValue($0) } ?? 1)
         if choiceNames.count > 15 { error("a transition has at most 15 choice branches in all", b.name.range) }
-        compiled.append((id: Int32(choiceNames.count), body: compileBlock(b.body, scope: scope)))
+        let id = Int32(choiceNames.count), body = compileBlock(b.body, scope: scope)
+        compiled.append((id: id, body: body.code))
+        outline.append((id: id, body: body.outline))
       }
-      return .choose(compiled)
+      return (.choose(compiled), .choose(outline))
     case .goto(let target):
-      guard let r = scope.role, let f = compileStateExpr(target, role: r, scope: scope) else { return nil }
-      return .simple({ e in e.gotoState = f(e) })
+      guard let r = scope.role, let (f, targets) = compileStateExpr(target, role: r, scope: scope) else {
+        return (nil, nil)
+      }
+      return (.simple({ e in e.gotoState = f(e) }), .goto(targets))
     case .assign(let target, let index, let op, let value):
-      return compileAssign(target, index, op, value, scope: scope).map { .simple($0) }
+      return (compileAssign(target, index, op, value, scope: scope).map { .simple($0) }, nil)
     case .send(let m, let args, let target):
-      return compileSend(m, args, target, range: s.range, scope: scope).map { .simple($0) }
+      guard let code = compileSend(m, args, target, range: s.range, scope: scope), let mi = messageIndex[m.name] else {
+        return (nil, nil)
+      }
+      let text = messageText(m.name, args.map { ($0.field.name, $0.value.range) })
+      return (.simple(code), .send(MessageSend(message: mi, text: text)))
     }
   }
 
-  func compileStateExpr(_ e: Expr, role r: Int, scope: Scope) -> Eval? {
+  /// A `goto`'s target, and the states it may name (in source order, each once).
+  func compileStateExpr(_ e: Expr, role r: Int, scope: Scope) -> (Eval, [Int])? {
     switch e.kind {
     case .name(let n) where scope.local(n) == nil:
       guard let i = state(n, of: r) else {
         error("unknown state '\(n)' in role '\(roles[r].name)'", e.range)
         return nil
       }
-      return { _ in i }
+      return ({ _ in i }, [i])
     case .conditional(let c, let a, let b):
       let tc = compileExpr(c, scope: scope)
-      let fa = compileStateExpr(a, role: r, scope: scope), fb = compileStateExpr(b, role: r, scope: scope)
-      guard tc.type != .error, expect(tc, .bool, c.range, "a condition"), let fa, let fb else { return nil }
+      let ta = compileStateExpr(a, role: r, scope: scope), tb = compileStateExpr(b, role: r, scope: scope)
+      guard tc.type != .error, expect(tc, .bool, c.range, "a condition"), let (fa, sa) = ta, let (fb, sb) = tb else {
+        return nil
+      }
       let fc = tc.eval
-      return { env in fc(env) != 0 ? fa(env) : fb(env) }
+      return ({ env in fc(env) != 0 ? fa(env) : fb(env) }, sa + sb.filter { !sa.contains($0) })
     default:
       error("expected a state of role '\(roles[r].name)' after 'goto'", e.range)
       return nil
@@ -204,6 +230,7 @@ extension Compiler {
       return nil
     }
     usedVariables.insert("\(r).\(target.name)")
+    transitionFacts?.variables.insert(varIndex[r][target.name]!)
     let off = 2 + v.offset
     var slotEval: Eval = { e in e.selfBase + off }
     var d = v.domain
@@ -297,6 +324,7 @@ extension Compiler {
       return nil
     }
     let info = messages[mi]
+    transitionFacts?.messages.insert(mi)
     var fieldEvals: [(Eval, Int, Int)] = Array(repeating: ({ _ in 0 }, 0, 1), count: info.fieldNames.count)
     var given = Array(repeating: false, count: info.fieldNames.count)
     var stride = 1

@@ -104,6 +104,9 @@ final class Compiler {
   /// While a property or a role's transitions compile: every slot of the state its code may
   /// read (see `noteReads`), apart from the acting process's own slots.
   var reads: Set<Int>?
+  /// While a transition compiles: what it reads of other processes and what it writes.
+  var transitionFacts: FactRecorder?
+  lazy var sourceBytes = Array(model.source.utf8)
 
   init(model: ProtocolDecl, options: CompileOptions) {
     self.model = model
@@ -137,7 +140,13 @@ final class Compiler {
     var starts: [[CStmt]?] = []
     var roleReads: [[Int]] = []
     for (r, role) in model.roles.enumerated() {
-      starts.append(role.start.map { compileBlock($0, scope: Scope(role: r)) })
+      if let start = role.start {
+        let block = compileBlock(start, scope: Scope(role: r))
+        starts.append(block.code)
+        roles[r].startSends = Self.sends(in: block.outline)
+      } else {
+        starts.append(nil)
+      }
       reads = []
       for t in role.transitions {
         if let (info, code) = compileTransition(t, role: r) {

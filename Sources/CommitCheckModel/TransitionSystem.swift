@@ -57,6 +57,8 @@ public struct RoleInfo: Sendable {
   public var initialState: Int
   public var recoverState: Int
   public var vars: [VarInfo]
+  /// The messages its `start` block sends on any path, in source order, without repeats.
+  public var startSends: [MessageSend] = []
 }
 
 public struct VarInfo: Sendable {
@@ -122,8 +124,18 @@ public struct TransitionInfo: Sendable {
   /// The names of its `choose` branches, by branch id - 1.
   public var choiceNames: [String]
   public var choiceRates: [Double]
+  /// Where it is written: `range.start` gives its line and column.
   public var range: SourceRange
   public var rate: Double
+  /// `receive Vote(yes: true)`, `step backup_abort` or `timeout`, as written.
+  public var trigger: String
+  /// The `when` guard as written (whitespace collapsed, comments left out); nil without one.
+  public var guardText: String?
+  /// What its patterns, guard and body read outside its own process.
+  public var reads: TransitionReads
+  public var writes: TransitionWrites
+  /// Every path through its body, each once; at most `TransitionPath.limit` of them.
+  public var paths: [TransitionPath]
 }
 
 public struct PropertyInfo: Sendable {

@@ -1,5 +1,4 @@
 import CommitCheckExplorer
-import CommitCheckLanguage
 import CommitCheckModel
 
 /// The net of an explored model with its analysis: place bounds, dead markings and place
@@ -31,11 +30,10 @@ public struct PetriAnalysis: Sendable {
   /// The net is k-bounded for this k (1: safe).
   public var k: Int { bounds.max() ?? 0 }
 
-  /// Builds and checks the net of `exploration`, which must be complete and keep its edges;
-  /// `model` is the syntax tree the explored system was compiled from.
-  public init(exploration ex: Exploration, model: ProtocolDecl, invariantLimits: InvariantLimits = InvariantLimits())
-    throws(PetriError)
-  {
+  /// Builds and checks the net of `exploration`, which must be complete and keep its edges.
+  /// Its read arcs come from what the compiler recorded each transition to read
+  /// (`TransitionInfo.reads`).
+  public init(exploration ex: Exploration, invariantLimits: InvariantLimits = InvariantLimits()) throws(PetriError) {
     let system = ex.system
     if let refusal = PetriNet.refusal(for: system) { throw refusal }
     if let (error, _) = ex.runtimeError {
@@ -53,9 +51,7 @@ public struct PetriAnalysis: Sendable {
     guard ex.initialCount == 1 else {
       throw PetriError(.notRepresentable, "the model has \(ex.initialCount) initial states (a 'choose' in a 'start' block), but a place/transition net has one initial marking")
     }
-    guard let reads = system.transitionReads(in: model) else {
-      throw PetriError(.internalError, "the syntax tree given does not match the compiled model")
-    }
+    let reads = system.transitions.map(\.reads)
     let (net, enc, edgeTransitions) = try PetriNet.construct(ex, reads: reads)
     let (bounds, dead) = try PetriNet.verify(net, enc, ex, edgeTransitions: edgeTransitions, reads: reads)
     self.system = system

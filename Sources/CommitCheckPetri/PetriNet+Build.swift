@@ -1,5 +1,4 @@
 import CommitCheckExplorer
-import CommitCheckLanguage
 import CommitCheckModel
 
 /// One transition before the net is sorted: the edge label and its arcs.
@@ -51,63 +50,7 @@ extension PetriNet {
       for e in ex.edges(of: UInt32(id)) {
         let a = ex.edgeActions[e]
         let t = ex.state(ex.edgeTargets[e])
-        var ins: [Int: Int] = [:], outs: [Int: Int] = [:]
-        func budget(_ slot: Int) throws(PetriError) -> Int {
-          guard let place = budgetPlace[slot] else {
-            throw PetriError(.internalError, "a \(a.kind.name) move uses a budget that never changes")
-          }
-          return place
-        }
-        let p = Int(a.process)
-        switch a.kind {
-        case .step, .receive, .timeout:
-          ins[enc.local(s, p)] = 1
-          outs[enc.local(t, p), default: 0] += 1
-          if let c = enc.crashPlace(s, p) {
-            ins[c] = 1
-            outs[c] = 1
-          }
-          let consumed = a.kind == .receive ? Int(a.message) : -1
-          if consumed >= 0 { ins[enc.messagePlace[consumed]] = 1 }
-          for (c, place) in enc.messagePlace.enumerated() where place >= 0 {
-            let slot = system.channels[c].slot
-            let produced = t[slot] - s[slot] + (c == consumed ? 1 : 0)
-            if produced > 0 { outs[place, default: 0] += produced }
-          }
-          var context: Set<Int> = []
-          let r = reads[Int(a.transition)]
-          for q in r.localStates where q != p { context.insert(enc.local(s, q)) }
-          for q in r.crashFlags where q != p {
-            if let c = enc.crashPlace(s, q) { context.insert(c) }
-          }
-          if r.partition || a.kind == .receive, let m = enc.mask(s) { context.insert(m) }
-          for x in context {
-            ins[x] = 1
-            outs[x] = 1
-          }
-        case .crash:
-          ins[enc.alivePlace[p]] = 1
-          ins[try budget(f.crash[system.processes[p].role])] = 1
-          outs[enc.crashedPlace[p]] = 1
-        case .recover:
-          ins[enc.crashedPlace[p]] = 1
-          ins[try budget(f.recover[system.processes[p].role])] = 1
-          ins[enc.local(s, p)] = 1
-          outs[enc.alivePlace[p]] = 1
-          outs[enc.local(t, p), default: 0] += 1
-        case .lose, .duplicate:
-          let place = enc.messagePlace[Int(a.message)]
-          ins[place] = 1
-          ins[try budget(a.kind == .lose ? f.lose : f.duplicate)] = 1
-          if a.kind == .duplicate { outs[place] = 2 }
-        case .partition:
-          guard let from = enc.mask(s), let to = enc.mask(t) else {
-            throw PetriError(.internalError, "a partition move without partition places")
-          }
-          ins[from] = 1
-          ins[try budget(f.partitionBudget)] = 1
-          outs[to] = 1
-        }
+        let (ins, outs) = try enc.arcs(of: a, from: s, to: t, reads: reads, failures: f, budgetPlace: budgetPlace)
         let key = TransitionKey(
           action: a, inputs: ins.map { ArcWeight(place: $0.key, weight: $0.value) }.sorted(),
           outputs: outs.map { ArcWeight(place: $0.key, weight: $0.value) }.sorted())
@@ -148,5 +91,71 @@ extension PetriNet {
     guard fired == after else {
       throw PetriError(.internalError, "the move '\(PlaceNames.label(key.action, system))' from state \(state) changes the state in a way its arcs do not record")
     }
+  }
+}
+
+extension NetEncoding {
+  /// The arcs of the transition an edge fires, from state `s` to state `t`, as place → weight:
+  /// what it takes and gives back, read arcs (taken and given back) included.
+  func arcs(of a: Action, from s: [Int], to t: [Int], reads: [TransitionReads], failures f: FailureSlots,
+            budgetPlace: [Int: Int]) throws(PetriError) -> (inputs: [Int: Int], outputs: [Int: Int]) {
+    var ins: [Int: Int] = [:], outs: [Int: Int] = [:]
+    func budget(_ slot: Int) throws(PetriError) -> Int {
+      guard let place = budgetPlace[slot] else {
+        throw PetriError(.internalError, "a \(a.kind.name) move uses a budget that never changes")
+      }
+      return place
+    }
+    let p = Int(a.process)
+    switch a.kind {
+    case .step, .receive, .timeout:
+      ins[local(s, p)] = 1
+      outs[local(t, p), default: 0] += 1
+      if let c = crashPlace(s, p) {
+        ins[c] = 1
+        outs[c] = 1
+      }
+      let consumed = a.kind == .receive ? Int(a.message) : -1
+      if consumed >= 0 { ins[messagePlace[consumed]] = 1 }
+      for (c, place) in messagePlace.enumerated() where place >= 0 {
+        let slot = system.channels[c].slot
+        let produced = t[slot] - s[slot] + (c == consumed ? 1 : 0)
+        if produced > 0 { outs[place, default: 0] += produced }
+      }
+      var context: Set<Int> = []
+      let r = reads[Int(a.transition)]
+      for q in r.localStates where q != p { context.insert(local(s, q)) }
+      for q in r.crashFlags where q != p {
+        if let c = crashPlace(s, q) { context.insert(c) }
+      }
+      if r.partition || a.kind == .receive, let m = mask(s) { context.insert(m) }
+      for x in context {
+        ins[x] = 1
+        outs[x] = 1
+      }
+    case .crash:
+      ins[alivePlace[p]] = 1
+      ins[try budget(f.crash[system.processes[p].role])] = 1
+      outs[crashedPlace[p]] = 1
+    case .recover:
+      ins[crashedPlace[p]] = 1
+      ins[try budget(f.recover[system.processes[p].role])] = 1
+      ins[local(s, p)] = 1
+      outs[alivePlace[p]] = 1
+      outs[local(t, p), default: 0] += 1
+    case .lose, .duplicate:
+      let place = messagePlace[Int(a.message)]
+      ins[place] = 1
+      ins[try budget(a.kind == .lose ? f.lose : f.duplicate)] = 1
+      if a.kind == .duplicate { outs[place] = 2 }
+    case .partition:
+      guard let from = mask(s), let to = mask(t) else {
+        throw PetriError(.internalError, "a partition move without partition places")
+      }
+      ins[from] = 1
+      ins[try budget(f.partitionBudget)] = 1
+      outs[to] = 1
+    }
+    return (ins, outs)
   }
 }

@@ -112,9 +112,7 @@ struct DifferentialTests {
     // DOT: the state graph (when small enough to draw), the role machines, a trace's chart.
     if renderDot, (try? dotExecutable()) != nil, exploration.stateCount <= 200 {
       _ = try renderSVG(DotWriter.stateGraph(exploration, marks: exploration.stateMarks()))
-      if let machines = model.system.roleMachines(source: source) {
-        _ = try renderSVG(DotWriter.machines(model.system, machines))
-      }
+      _ = try renderSVG(DotWriter.machines(model.system, model.system.roleMachines))
       if let trace = report.properties.compactMap(\.trace).first {
         let chart = exploration.sequenceChart(trace)
         _ = try renderSVG(SequenceChartWriter.dot(chart, system: model.system, title: "seed \(seed)"))
@@ -124,8 +122,7 @@ struct DifferentialTests {
 
     // The Petri net's reachability graph is the state graph, where the model has a net.
     if exploration.stateCount <= 5_000,
-       let analysis = try? PetriAnalysis(exploration: exploration, model: try ModelParser.parse(source),
-                                         invariantLimits: Self.noInvariants) {
+       let analysis = try? PetriAnalysis(exploration: exploration, invariantLimits: Self.noInvariants) {
       let net = try PnmlNet(try XMLParser.parse(PnmlWriter.pnml(analysis.net)))
       let game = TokenGame(net)
       _ = try expectIsomorphic(net, game, exploration)

@@ -126,7 +126,7 @@ struct DotTests {
   func machines(_ model: String) throws {
     let loaded = try loadModel(path: modelPath(model))
     let system = loaded.system
-    let machines = try #require(system.roleMachines(source: try readModel(path: modelPath(model))))
+    let machines = system.roleMachines
     let dot = DotWriter.machines(system, machines)
     let graph = try DotGraph(dot)
     let stateCount = system.roles.map(\.states.count).reduce(0, +)
@@ -158,7 +158,7 @@ struct DotTests {
   func deadCode() throws {
     // 3PC without failures: the termination protocol (backup states, takeovers) is dead code.
     let ex3 = try Case(model: "three-phase-commit").explore()
-    let m3 = try #require(ex3.system.roleMachines(source: try readModel(path: modelPath("three-phase-commit"))))
+    let m3 = ex3.system.roleMachines
     let usage3 = ex3.machineUsage()
     let unused3 = DotWriter.unusedParts(ex3.system, m3, usage: usage3)
     #expect(unused3.contains("Participant: state 'backup_prepared' is never reached"))
@@ -170,7 +170,7 @@ struct DotTests {
     // 2PC with a coordinator crash: only the coordinator's vote timeout is dead, since no
     // participant ever crashes (hand count over the model's 9 transitions and their paths).
     let ex2 = try Case(model: "two-phase-commit", crash: "Coordinator").explore()
-    let m2 = try #require(ex2.system.roleMachines(source: try readModel(path: modelPath("two-phase-commit"))))
+    let m2 = ex2.system.roleMachines
     #expect(DotWriter.unusedParts(ex2.system, m2, usage: ex2.machineUsage())
       == ["Coordinator: transition 'vote_timeout' never fires"])
   }
@@ -329,7 +329,7 @@ struct DotTests {
   @Test("Committed models/<name>.svg are the current machines drawings", arguments: shipped)
   func committedSVG(_ model: String) throws {
     let system = try loadModel(path: modelPath(model)).system
-    let machines = try #require(system.roleMachines(source: try readModel(path: modelPath(model))))
+    let machines = system.roleMachines
     let graph = try DotGraph(DotWriter.machines(system, machines))
     let path = "\(packageRoot)/models/\(model).svg"
     let svg = try #require(FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) },

@@ -16,7 +16,7 @@ struct PetriRun {
     exploration = Explorer().explore(loaded.system)
     var limits = InvariantLimits()
     if !invariants { limits.rows = 0 }
-    analysis = try PetriAnalysis(exploration: exploration, model: try ModelParser.parse(source), invariantLimits: limits)
+    analysis = try PetriAnalysis(exploration: exploration, invariantLimits: limits)
     pnml = PnmlWriter.pnml(analysis.net)
   }
 
@@ -41,9 +41,8 @@ func petriRefusal(_ source: String, _ options: CompileOptions = CompileOptions()
   var explorer = ExplorerOptions()
   explorer.maxStates = maxStates
   let exploration = Explorer().explore(loaded.system, options: explorer)
-  let tree = try ModelParser.parse(source)
   do {
-    _ = try PetriAnalysis(exploration: exploration, model: tree)
+    _ = try PetriAnalysis(exploration: exploration)
     return nil
   } catch {
     return error
@@ -259,6 +258,28 @@ struct PetriTests {
     #expect(peek.readPlaces == [done])
   }
 
+  @Test("A guard on the sender reads only the sender's role: no read arc on a third one, and the net stays equivalent")
+  func senderReadArcs() throws {
+    var options = CompileOptions()
+    options.crash["B"] = 1
+    options.crash["D"] = 1
+    let run = try PetriRun(source: narrowSender, file: "test.commit", options: options, invariants: false)
+    try roundTrip(run)
+    let net = run.analysis.net
+    let ofD = Set(net.places.indices.filter {
+      switch net.places[$0].kind {
+      case .local(let q, _), .alive(let q), .crashed(let q): q == 3
+      default: false
+      }
+    })
+    let hears = net.transitions.filter { $0.label == "A hear" }
+    // Hand count: A hears the Ping of B[i] while B[i] is alive, and reads whether the other B
+    // is alive or crashed (both happen with one crash of B allowed): 2 × 2 transitions, none
+    // of them split again on D's crashed flag.
+    #expect(hears.count == 4)
+    #expect(hears.allSatisfy { $0.readPlaces.isDisjoint(with: ofD) })
+  }
+
   @Test("An asynchronous timeout that never races a message is kept, as a plain transition")
   func harmlessAsynchronousTimeout() throws {
     try roundTrip(try PetriRun.source("""
@@ -321,8 +342,7 @@ struct PetriTests {
     var reduced = ExplorerOptions()
     reduced.symmetry = try Symmetry(loaded.system)
     let exploration = Explorer().explore(loaded.system, options: reduced)
-    let tree = try ModelParser.parse(source)
-    let symmetric = try #require(throws: PetriError.self) { try PetriAnalysis(exploration: exploration, model: tree) }
+    let symmetric = try #require(throws: PetriError.self) { try PetriAnalysis(exploration: exploration) }
     #expect(symmetric.reason == .notRepresentable && symmetric.message.contains("symmetry reduction"))
   }
 
