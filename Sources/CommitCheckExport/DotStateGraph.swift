@@ -1,4 +1,5 @@
 import CommitCheckExplorer
+import CommitCheckMarkov
 import CommitCheckModel
 
 /// Writes explored state graphs, role state machines and sequence charts as Graphviz DOT.
@@ -16,8 +17,10 @@ public enum DotWriter {
     }
   }
 
-  /// One node per explored state, one edge per transition.
-  public static func stateGraph(_ ex: Exploration, marks: StateMarks, highlight: Highlight? = nil) -> String {
+  /// One node per explored state, one edge per transition. Stops early, with a partial text the
+  /// caller discards, once `cancellation` says so.
+  public static func stateGraph(_ ex: Exploration, marks: StateMarks, highlight: Highlight? = nil,
+                                cancellation: Cancellation = Cancellation()) -> String {
     let labels = StateLabels(ex.system)
     let onPath = Set(highlight?.path.states ?? [])
     let pathEdges = Set(highlight?.path.edges ?? [])
@@ -26,6 +29,7 @@ public enum DotWriter {
     out += labels.key(highlight: highlight?.property, collapsed: false) + ">\n"
     out += "  node [shape=box, style=\"rounded,filled\", fillcolor=white]\n\n"
     for id in 0..<UInt32(ex.stateCount) {
+      if id & 1023 == 0, cancellation.reason != nil { return out }
       let slots = ex.state(id)
       var lines = [Dot.font("#\(id)", color: "#707070", size: 8)]
       lines += labels.processLines(slots)
@@ -52,8 +56,8 @@ public enum DotWriter {
 
   /// One node per class of states with the same control states (and crashed flags), one edge
   /// per distinct move between two classes; each says how many states or transitions it merges.
-  public static func collapsedGraph(_ ex: Exploration, quotient q: ControlQuotient, highlight: Highlight? = nil)
-    -> String
+  public static func collapsedGraph(_ ex: Exploration, quotient q: ControlQuotient, highlight: Highlight? = nil,
+                                    cancellation: Cancellation = Cancellation()) -> String
   {
     let labels = StateLabels(ex.system)
     let onPath = Set((highlight?.path.states ?? []).map { Int(q.nodeOf[Int($0)]) })
@@ -63,6 +67,7 @@ public enum DotWriter {
     out += "  label=<\(labels.title(ex, what: what))" + labels.key(highlight: highlight?.property, collapsed: true) + ">\n"
     out += "  node [shape=box, style=\"rounded,filled\", fillcolor=white]\n\n"
     for (c, node) in q.nodes.enumerated() {
+      if c & 1023 == 0, cancellation.reason != nil { return out }
       let slots = ex.state(node.representative)
       var lines = labels.processLines(slots)
       lines.append(Dot.font(node.states == 1 ? "1 state" : "\(node.states) states", color: "#505050", size: 8))

@@ -131,6 +131,13 @@ struct ModelOptions {
     return o
   }()
   var quiet = false
+  /// When the run started: `--timeout` counts from here for every phase.
+  let started = Date()
+
+  /// What stops the phases after exploration: the first signal, or `--timeout` passing.
+  var cancellation: Cancellation {
+    Cancellation(stop: stopSignal, deadline: options.explorer.timeout.map { started + $0 })
+  }
 
   /// The help for the options every exploring command shares; `symmetry` and `compactHash` say
   /// whether the command accepts those two.

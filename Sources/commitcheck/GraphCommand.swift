@@ -71,8 +71,11 @@ struct GraphCommand {
           printError("commitcheck: property '\(result.name)' \(result.verdict == .holds ? "holds" : "has no counterexample"); nothing to highlight")
         }
       }
-      let dot = graph.quotient.map { DotWriter.collapsedGraph(graph.exploration, quotient: $0, highlight: shown) }
-        ?? DotWriter.stateGraph(graph.exploration, marks: graph.marks, highlight: shown)
+      let cancellation = model.cancellation
+      let dot = graph.quotient.map {
+        DotWriter.collapsedGraph(graph.exploration, quotient: $0, highlight: shown, cancellation: cancellation)
+      } ?? DotWriter.stateGraph(graph.exploration, marks: graph.marks, highlight: shown, cancellation: cancellation)
+      if let reason = cancellation.reason { throw .stopped(reason: reason, phase: "drawing the state graph") }
       try outputs.write([dot], stop: stopSignal)
       return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
