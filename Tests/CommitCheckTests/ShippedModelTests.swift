@@ -34,9 +34,9 @@ struct ShippedModelTests {
     Row(model: "three-phase-commit", failure: .crashCoordinator, atomicity: .holds, termination: .some(nil)),
     Row(model: "three-phase-commit", failure: .crashParticipant, atomicity: .holds, termination: .some(nil)),
     Row(model: "three-phase-commit-timeouts", failure: .crashCoordinator, atomicity: .holds, termination: .some(nil)),
-    Row(model: "three-phase-commit-timeouts", failure: .partition, atomicity: .violated, termination: nil),
-    Row(model: "seed-naive-two-phase-commit", failure: .none, atomicity: .violated, termination: nil),
-    Row(model: "seed-naive-three-phase-commit", failure: .none, atomicity: .violated, termination: nil),
+    Row(model: "three-phase-commit-timeouts", failure: .partition, atomicity: .violated, termination: .some(nil)),
+    Row(model: "seed-naive-two-phase-commit", failure: .none, atomicity: .violated, termination: .some(nil)),
+    Row(model: "seed-naive-three-phase-commit", failure: .none, atomicity: .violated, termination: .some(nil)),
   ]
 
   @Test("Shipped models get their textbook verdicts", arguments: rows, [2, 3, 4])
