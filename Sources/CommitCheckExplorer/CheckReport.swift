@@ -54,17 +54,20 @@ public struct CheckReport: Sendable {
     bytesPerState = ex.bytesPerState
     if ex.compactHash { compactHash = (ex.hashTableSize, ex.omissionBound) }
     self.warnings = warnings
+    // Traces read states and parents, which an inline store does not keep: they come from a
+    // replay of the run on the arena, made only when some state is named.
+    let traced = ex.replayed()
     if let (error, state) = ex.runtimeError {
       var trace: Trace?
       if state != UInt32.max {
-        trace = ex.trace(along: ex.pathTo(state))
+        trace = traced.trace(along: traced.pathTo(state))
       }
       let who = error.process >= 0 ? "\(system.processes[error.process].name)" : "the network"
       let what = error.transition >= 0 ? " in transition '\(system.transitions[error.transition].name)'" : ""
       runtimeError = ("\(who)\(what): \(error.message)", trace)
       properties = []
     } else {
-      properties = ex.checkProperties()
+      properties = traced.checkProperties()
     }
   }
 }
