@@ -289,7 +289,7 @@ struct ThreadEquivalenceTests {
   @Test("The index rebuilt by several threads finds every state, with the same parents")
   func parallelRehash() throws {
     // Past 4,096 states two or three threads rebuild the index when it grows
-    // (StateStore.rehash); this model has enough states for that to happen three times.
+    // (ExactStore.rehash); this model has enough states for that to happen three times.
     let model = try twoPhaseWithCoordinatorCrash(participants: 5)
     var parents: [[UInt32]] = []
     for threads in [1, 2, 3] {

@@ -82,7 +82,7 @@ struct Arena {
   /// The words of state `id`, if still held (`count` states are stored).
   func words(of id: Int, count: Int) -> [UInt64]? {
     guard id >= first, id < count, id * wordsPerState >= releasedWords else { return nil }
-    return (0..<wordsPerState).map { buffer[(id - first) * wordsPerState + $0] }
+    return Array(UnsafeBufferPointer(start: buffer.base + (id - first) * wordsPerState, count: wordsPerState))
   }
 
   /// Keeps only the states from `id` on (of `count`), in a fresh buffer: ids below `id` are

@@ -5,7 +5,7 @@
 /// Ids follow discovery order, so the BFS queue is implicit and parent links give shortest
 /// counterexamples without a second search. Copies share the tables: only the search that owns
 /// the store inserts, and a copy is a snapshot that workers read (`lookUp`) while it merges.
-protocol StateStorage {
+protocol StateStorage: SendableMetatype {
   /// States stored so far (ids `0..<count`).
   var count: Int { get }
   /// Bytes the stored states and the table take, from counts (the same on every run).
