@@ -1,11 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// The successor function and the state store run billions of times: dynamic exclusivity
-/// checks on their class-held buffers cost a fifth of the time, and the code never overlaps
-/// accesses (one generator per thread).
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-
 let package = Package(
   name: "CommitCheck",
   products: [
@@ -16,10 +11,10 @@ let package = Package(
   ],
   targets: [
     .target(name: "CommitCheckLanguage"),
-    .target(name: "CommitCheckModel", dependencies: ["CommitCheckLanguage"], swiftSettings: hotPath),
+    .target(name: "CommitCheckModel", dependencies: ["CommitCheckLanguage"]),
     // One C header: the processor's prefetch hint for the state store, which Swift lacks.
     .target(name: "CommitCheckPrefetch"),
-    .target(name: "CommitCheckExplorer", dependencies: ["CommitCheckModel", "CommitCheckPrefetch"], swiftSettings: hotPath),
+    .target(name: "CommitCheckExplorer", dependencies: ["CommitCheckModel", "CommitCheckPrefetch"]),
     .target(name: "CommitCheckMarkov", dependencies: ["CommitCheckExplorer"]),
     .target(name: "CommitCheckPetri", dependencies: ["CommitCheckExplorer"]),
     .target(

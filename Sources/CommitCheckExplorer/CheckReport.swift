@@ -21,6 +21,7 @@ public struct ModelErrorReport: Sendable {
 
 extension Exploration {
   /// The model error that stopped this exploration, told with its trace; nil when none did.
+  /// The trace needs the states: on a run that kept them inline, ask `replayed()` first.
   public func modelErrorReport() -> ModelErrorReport? {
     guard let (error, state) = runtimeError else { return nil }
     return ModelErrorReport(
@@ -120,7 +121,10 @@ public struct CheckReport: Sendable {
     bytesPerState = ex.bytesPerState
     if ex.compactHash { compactHash = (ex.hashTableSize, ex.omissionBound) }
     self.warnings = warnings
-    runtimeError = ex.modelErrorReport()
-    properties = runtimeError == nil ? ex.checkProperties() : []
+    // Traces read states and parents, which an inline store does not keep: they come from a
+    // replay of the run on the arena, made only when some state is named.
+    let traced = ex.replayed()
+    runtimeError = traced.modelErrorReport()
+    properties = runtimeError == nil ? traced.checkProperties() : []
   }
 }

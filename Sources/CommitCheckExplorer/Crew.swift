@@ -7,20 +7,18 @@ import Synchronization
 /// They stay for the whole exploration and wait for each batch by spinning for a while
 /// before they sleep; the caller waits for a batch's end the same way. Batches follow each
 /// other every few milliseconds, and waking a sleeping thread takes a good part of one on a
-/// virtual machine (the host must run its processor again). With a thread from Dispatch woken
-/// per batch, the helper of a 20 s TwoPhase N = 10 run sat idle for 1.5 s; with the crew, for
-/// 0.8 s, most of it while the merge grew the table (back when no batch overlapped such a
-/// merge; an inline one now may).
-final class Crew: @unchecked Sendable {
+/// virtual machine (the host must run its processor again): a thread from Dispatch woken per
+/// batch left the helper idle far longer (see the README's performance section).
+final class Crew<Store: StateStorage>: @unchecked Sendable {
   /// Posts so far; the helpers spin on it. Changed only under `condition`.
   private let posted = Atomic<Int>(0)
   private let condition = NSCondition()
   /// The last batch posted (nil: stop). Guarded by `condition`.
-  private var batch: ExpansionBatch?
+  private var batch: ExpansionBatch<Store>?
   private let helpers: Int
 
   /// Rounds of spinning before a thread sleeps: up to a millisecond or so.
-  static let spins = 20_000
+  static var spins: Int { 20_000 }
 
   /// Starts a thread for each of `workers`.
   init(_ workers: [ExpansionWorker]) {
@@ -54,7 +52,7 @@ final class Crew: @unchecked Sendable {
   }
 
   /// Has the helpers work on `batch` (see `ExpansionBatch.work`); `wait` waits for them.
-  func post(_ batch: ExpansionBatch) {
+  func post(_ batch: ExpansionBatch<Store>) {
     condition.lock()
     self.batch = batch
     posted.add(1, ordering: .releasing)
@@ -63,7 +61,7 @@ final class Crew: @unchecked Sendable {
   }
 
   /// Waits until every helper is done with `batch`.
-  func wait(_ batch: ExpansionBatch) {
+  func wait(_ batch: ExpansionBatch<Store>) {
     Crew.spin { batch.helpersDone.load(ordering: .acquiring) == helpers }
     condition.lock()
     while batch.helpersDone.load(ordering: .acquiring) < helpers { condition.wait() }

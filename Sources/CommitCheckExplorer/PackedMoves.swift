@@ -15,52 +15,53 @@ import CommitCheckModel
 /// own moves for the process, which depend only on the slots its key holds, and nothing is
 /// memoized from a computation that met a model error.
 final class PackedMoves {
-  private let generator: SuccessorGenerator
-  private let layout: StateLayout
-  private let w: Int
-  private let processes: Int
-  private let properties: Int
+  let generator: SuccessorGenerator
+  let layout: StateLayout
+  let w: Int
+  let processes: Int
+  let properties: Int
   /// Per process: its control slot and crashed flag, and where its decision codes start in
   /// `decisionCodes` (`SuccessorGenerator.decisionFacts`).
-  private let control: Table<Field>
-  private let crashed: Table<Field>
-  private let decisionStart: Table<Int>
-  private let decisionCodes: Table<UInt8>
+  let control: Table<Field>
+  let crashed: Table<Field>
+  let decisionStart: Table<Int>
+  let decisionCodes: Table<UInt8>
   /// Key `k` (process `k`; at `processes`, the failure moves; then property
   /// `k - processes - 1`) is two words, `keyBits[k]` bits in all (`Int.max` when they do not
   /// fit, or once a process's memo is dropped): the runs `runStart[k]..<runSplit[k]` make the first word and
   /// `runSplit[k]..<runStart[k + 1]` the second, each placed at its `position`.
-  private let runs: Table<(field: Field, position: UInt64)>
-  private let runStart: Table<Int>
-  private let runSplit: Table<Int>
-  private let keyBits: Table<Int>
+  let runs: Table<(field: Field, position: UInt64)>
+  let runStart: Table<Int>
+  let runSplit: Table<Int>
+  let keyBits: Table<Int>
   /// Moves of process `p` (of the failures, at `p == processes`): keys of at most `directBits`
   /// bits index `moveTable` from `tableBase[p]` directly; longer ones (up to two words) go to
   /// `caches[p]`. A table or cache entry is an entry id + 1 (0: not yet known). Entry `e` is
   /// moves `entryStart[e]..<entryEnd[e]`; move `m` is `moveAction[m]`, clearing the bits
   /// `moveClear[m * w + i]` of word `i` and setting `moveSet[m * w + i]`.
-  private let tableBase: Table<Int>
-  private let moveTable: Table<Int32>
-  private let caches: Table<Cache>
-  private let entryStart: Table<Int32>
-  private let entryEnd: Table<Int32>
-  private let moveClear: Table<UInt64>
-  private let moveSet: Table<UInt64>
-  private let moveAction: Table<Action>
-  private let moveLimit: Int
-  private var entries = 0
+  let tableBase: Table<Int>
+  let moveTable: Table<Int32>
+  let caches: Table<Cache>
+  let entryStart: Table<Int32>
+  let entryEnd: Table<Int32>
+  let moveClear: Table<UInt64>
+  let moveSet: Table<UInt64>
+  let moveAction: Table<Action>
+  let moveLimit: Int
+  // One thread at a time uses a worker's memo: no access to these needs checking.
+  @exclusivity(unchecked) var entries = 0
   /// States expanded so far.
-  private var expanded = 0
-  private var moveCount = 0
+  @exclusivity(unchecked) var expanded = 0
+  @exclusivity(unchecked) var moveCount = 0
   /// Property `i`: keys of at most `propertyDirectBits` bits index `propertyTable` from
   /// `propertyBase[i]` (0 unknown, 1 false, 2 true); longer ones (up to 61 bits) go to a
   /// direct-mapped cache of `key << 2 | value` from `propertyCacheBase[i]`.
-  private let propertyBase: Table<Int>
-  private let propertyCacheBase: Table<Int>
-  private let propertyTable: Table<UInt8>
-  private let propertyCache: Table<UInt64>
+  let propertyBase: Table<Int>
+  let propertyCacheBase: Table<Int>
+  let propertyTable: Table<UInt8>
+  let propertyCache: Table<UInt64>
   /// The unpacked state, filled on a memo miss.
-  private var slots: [Int]
+  @exclusivity(unchecked) var slots: [Int]
 
   /// A direct-mapped cache of memo entries: line `l` holds an entry id + 1 in `entries[l]` for
   /// the key `keys[2 * l], keys[2 * l + 1]`. It starts small and doubles, up to 2^`cacheBits`
@@ -70,22 +71,20 @@ final class PackedMoves {
   /// half of the states; past `giveUpMisses` such misses its memo is dropped, and its moves are
   /// computed directly, which is cheaper than a memo that never hits.
   struct Cache {
-    var entries: UnsafeMutablePointer<Int32>
-    var keys: UnsafeMutablePointer<UInt64>
+    var entries: RawBuffer<Int32>
+    var keys: RawBuffer<UInt64>
     var lines: Int
     var misses = 0
 
     init(lines: Int) {
       self.lines = lines
-      entries = UnsafeMutablePointer.allocate(capacity: lines)
-      entries.initialize(repeating: 0, count: lines)
-      keys = UnsafeMutablePointer.allocate(capacity: 2 * lines)
-      keys.initialize(repeating: 0, count: 2 * lines)
+      entries = RawBuffer(repeating: 0, count: lines)
+      keys = RawBuffer(repeating: 0, count: 2 * lines)
     }
 
     func free() {
-      entries.deallocate()
-      keys.deallocate()
+      entries.free()
+      keys.free()
     }
   }
 
@@ -98,14 +97,14 @@ final class PackedMoves {
     /// Masking shifts (`&>>`, `&<<`) here and in keys: every shift is below 64, and a plain
     /// shift would test for larger ones on every read.
     @inline(__always)
-    func read(_ words: UnsafePointer<UInt64>) -> UInt64 { (words[word] &>> shift) & mask }
+    func read(_ words: PackedState) -> UInt64 { (words[word] &>> shift) & mask }
   }
 
   static let directBits = 16
   static let cacheBits = 18
   static let initialCacheBits = 10
   static let giveUpMisses = 1 << 16
-  private let giveUpMisses: Int
+  let giveUpMisses: Int
   static let propertyDirectBits = 22
   static let propertyCacheLines = 1 << 16
   /// Memoized moves (and entries) at most, by default; past it the memo starts over.
@@ -210,7 +209,7 @@ final class PackedMoves {
 
   /// The first word of key `k`, all of it when `keyBits[k] <= 64`.
   @inline(__always)
-  private func key(_ k: Int, _ state: UnsafePointer<UInt64>) -> UInt64 {
+  func key(_ k: Int, _ state: PackedState) -> UInt64 {
     var key: UInt64 = 0
     for r in runStart[k]..<runSplit[k] {
       let run = runs[r]
@@ -221,7 +220,7 @@ final class PackedMoves {
 
   /// The second word of key `k` (0 when `keyBits[k] <= 64`).
   @inline(__always)
-  private func keyHigh(_ k: Int, _ state: UnsafePointer<UInt64>) -> UInt64 {
+  func keyHigh(_ k: Int, _ state: PackedState) -> UInt64 {
     var key: UInt64 = 0
     for r in runSplit[k]..<runStart[k + 1] {
       let run = runs[r]
@@ -235,21 +234,21 @@ final class PackedMoves {
   }
 
   @inline(__always)
-  private static func line(_ key: UInt64, _ high: UInt64 = 0, lines: Int) -> Int {
+  static func line(_ key: UInt64, _ high: UInt64 = 0, lines: Int) -> Int {
     var h = (key ^ (high &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
     h ^= h >> 29
     return Int(truncatingIfNeeded: h >> 20) & (lines - 1)
   }
 
-  private func unpack(_ state: UnsafePointer<UInt64>, _ unpacked: inout Bool) {
+  func unpack(_ state: PackedState, _ unpacked: inout Bool) {
     guard !unpacked else { return }
-    layout.unpack(state, into: &slots)
+    state.unpack(layout, into: &slots)
     unpacked = true
   }
 
   /// Whether property `i` holds in `state`.
   @inline(__always)
-  private func property(_ i: Int, _ state: UnsafePointer<UInt64>, _ unpacked: inout Bool)
+  func property(_ i: Int, _ state: PackedState, _ unpacked: inout Bool)
     throws(ModelRuntimeError) -> Bool
   {
     let bits = keyBits[processes + 1 + i]
@@ -276,7 +275,7 @@ final class PackedMoves {
   /// The memo entry of process `p`'s moves in `state` (whose key is not too long to memoize),
   /// computed on a miss; nil when the moves are too many to memoize.
   @inline(__always)
-  private func entry(_ p: Int, _ state: UnsafePointer<UInt64>, _ unpacked: inout Bool)
+  func entry(_ p: Int, _ state: PackedState, _ unpacked: inout Bool)
     throws(ModelRuntimeError) -> Int?
   {
     let key = key(p, state)
@@ -296,7 +295,7 @@ final class PackedMoves {
 
   /// Computes and memoizes the moves of process `p` in `state`, at `line` of the table, or of
   /// its cache when `keyLine` (the key's place there) is not -1.
-  private func miss(_ p: Int, _ state: UnsafePointer<UInt64>, _ unpacked: inout Bool, key: (UInt64, UInt64),
+  func miss(_ p: Int, _ state: PackedState, _ unpacked: inout Bool, key: (UInt64, UInt64),
                     line: Int, keyLine: Int) throws(ModelRuntimeError) -> Int?
   {
     unpack(state, &unpacked)
@@ -324,7 +323,7 @@ final class PackedMoves {
       // Start over: every entry is forgotten (a cache line is valid only with its table entry),
       // and this one made anew below.
       moveTable.fill(0)
-      for q in 0...processes { caches[q].entries.update(repeating: 0, count: caches[q].lines) }
+      for q in 0...processes { caches[q].entries.fill(0) }
       entries = 0
       moveCount = 0
     }
@@ -364,117 +363,5 @@ final class PackedMoves {
     }
     entries += 1
     return entries - 1
-  }
-
-  /// Expands the stored states `ids` (their words from `arena`, which starts with the state
-  /// `arenaBase`) into `out`, as `ExpansionWorker.expand` does before the lookups.
-  func expand(_ ids: Range<Int>, arena: UnsafePointer<UInt64>, arenaBase: Int, invariants: [Bool],
-              into out: ExpansionOutput) {
-    // Local copies, written back at the end: appending through the output object would check
-    // exclusive access on every append.
-    var sources = out.sources, info = out.info, words = out.words, actions = out.actions
-    var pending = out.pending, selfLoops = out.selfLoops, violations = out.violations
-    defer {
-      (out.sources, out.info, out.words, out.actions) = (sources, info, words, actions)
-      (out.pending, out.selfLoops, out.violations) = (pending, selfLoops, violations)
-    }
-    let w = w
-    let failuresPossible = generator.failuresPossible
-    let layout = layout
-    sources.reserve(ids.count)
-    info.reserve(ids.count)
-    for id in ids {
-      let state = arena + (id - arenaBase) * w
-      expanded += 1
-      sources.appendReserved(id)
-      var facts = SourceInfo()
-      var seen: UInt8 = 0
-      for p in 0..<processes {
-        let code = decisionCodes[decisionStart[p] + Int(control[p].read(state))]
-        seen |= code
-        if code == 0 && crashed[p].read(state) == 0 { facts.liveUndecided = true }
-      }
-      facts.atomicityViolated = seen == 3
-      var unpacked = false
-      // Records one successor, whose words were just appended; `reserve` made room.
-      @inline(__always)
-      func record(_ action: Action, loop: Bool) {
-        let index = Int32(actions.count)
-        actions.appendReserved(action)
-        if loop { selfLoops.appendReserved(index) } else { pending.appendReserved(index) }
-        if !action.kind.isFailure {
-          facts.protocolMoves += 1
-          if loop { facts.selfLoops += 1 }
-        }
-      }
-      func reserve(_ n: Int) {
-        words.reserve(n * w)
-        actions.reserve(n)
-        selfLoops.reserve(n)
-        pending.reserve(n)
-      }
-      // A move the memo does not hold: its writes patched into a copy of the state.
-      func emit(_ action: Action, _ writes: UnsafeBufferPointer<Int>) {
-        reserve(1)
-        let at = words.count
-        for i in 0..<w { words.appendReserved(state[i]) }
-        for k in stride(from: 0, to: writes.count, by: 2) {
-          layout.patch(words.base + at, slot: writes[k], value: writes[k + 1])
-        }
-        var loop = true
-        for i in 0..<w where words[at + i] != state[i] { loop = false }
-        record(action, loop: loop)
-      }
-      do {
-        // Every property is evaluated on every state, so a model error in one shows here.
-        for i in 0..<properties {
-          let holds = try property(i, state, &unpacked)
-          if invariants[i] && !holds {
-            violations.append(Int32(i))
-            facts.violations += 1
-          }
-        }
-        let start = actions.count
-        // The processes' moves, then the failures'.
-        for p in 0..<(failuresPossible ? processes + 1 : processes) {
-          guard keyBits[p] <= 128, let e = try entry(p, state, &unpacked) else {
-            unpack(state, &unpacked)
-            if p == processes {
-              try generator.failureMoves(of: slots, emit)
-            } else {
-              try generator.moves(of: slots, process: p, emit)
-            }
-            continue
-          }
-          let lo = Int(entryStart[e]), hi = Int(entryEnd[e])
-          reserve(hi - lo)
-          if w == 1 {
-            let word = state[0]
-            for m in lo..<hi {
-              let next = (word & ~moveClear[m]) | moveSet[m]
-              words.appendReserved(next)
-              record(moveAction[m], loop: next == word)
-            }
-          } else {
-            for m in lo..<hi {
-              var loop = true
-              for i in 0..<w {
-                let next = (state[i] & ~moveClear[m * w + i]) | moveSet[m * w + i]
-                words.appendReserved(next)
-                loop = loop && next == state[i]
-              }
-              record(moveAction[m], loop: loop)
-            }
-          }
-        }
-        facts.successors = Int32(actions.count - start)
-      } catch {
-        // The merge stops at this state, so its partial successors are never read.
-        out.error = error
-        facts.failed = true
-      }
-      info.appendReserved(facts)
-      if facts.failed { break }
-    }
   }
 }

@@ -77,7 +77,7 @@ extension Exploration {
         result.notes = ["every enabled move returns to this state, where \(undecided.joined(separator: ", ")) never decides"]
       } else if hasBackEdge {
         result.verdict = .unknown
-        result.notes = [store.compact
+        result.notes = [compactHash
           ? "the state graph has cycles: termination needs its edges, which --compact-hash does not keep"
           : "the state graph has cycles: termination needs its edges (explore with edges kept)"]
       }
@@ -124,7 +124,7 @@ extension Exploration {
     guard complete, keptEdges else {
       result.verdict = .unknown
       result.notes = [!complete ? incompleteNote
-        : store.compact ? "'eventually' needs the state graph's edges, which --compact-hash does not keep"
+        : compactHash ? "'eventually' needs the state graph's edges, which --compact-hash does not keep"
         : "'eventually' needs the state graph's edges"]
       return result
     }

@@ -34,9 +34,8 @@ public struct Trace: Sendable {
 extension Exploration {
   /// The ids on the BFS parent path from an initial state to `id`.
   public func pathTo(_ id: UInt32) -> [UInt32] {
-    // Inline storage keeps no parents: the second exploration has them (see `parents`), as far
-    // as `id` and every state a report names.
-    let parents = store.inline ? replica(reaching: Int(id)).storedParents : storedParents
+    // Inline storage keeps no parents: `parents` stops there; read them from `replayed()`.
+    let parents = parents
     var path: [UInt32] = [id]
     var cur = id
     while parents[Int(cur)] != UInt32.max {

@@ -7,20 +7,22 @@ typealias Exec = @Sendable (Env) -> Void
 
 /// The mutable context compiled code runs in: the state being built, the acting process, the
 /// names bound by patterns and quantifiers. One per successor generator, reused for every state.
+/// Compiled code reads and writes it on every move, and one thread at a time runs a generator,
+/// so no two accesses overlap: its properties opt out of dynamic exclusivity checks.
 final class Env {
-  var slots: [Int] = []
-  var selfProcess: Int = -1
-  var selfBase: Int = 0
-  var locals: [Int]
-  var gotoState: Int = -1
-  var choice: Int32 = 0
-  var choiceDepth: Int32 = 0
+  @exclusivity(unchecked) var slots: [Int] = []
+  @exclusivity(unchecked) var selfProcess: Int = -1
+  @exclusivity(unchecked) var selfBase: Int = 0
+  @exclusivity(unchecked) var locals: [Int]
+  @exclusivity(unchecked) var gotoState: Int = -1
+  @exclusivity(unchecked) var choice: Int32 = 0
+  @exclusivity(unchecked) var choiceDepth: Int32 = 0
   /// Set by compiled code that hits a runtime error (value out of range, network full).
-  var error: String?
+  @exclusivity(unchecked) var error: String?
   /// Every write since the state was loaded, with the value it replaced, so a move is undone
   /// in place instead of copying the state for each move.
-  var undoSlots: [Int] = []
-  var undoValues: [Int] = []
+  @exclusivity(unchecked) var undoSlots: [Int] = []
+  @exclusivity(unchecked) var undoValues: [Int] = []
 
   @inline(__always)
   func set(_ slot: Int, _ value: Int) {
@@ -120,24 +122,25 @@ struct GlobalSlots: Sendable {
 /// Where messages live; filled once all sends are known, read-only afterwards.
 ///
 /// Compiled send statements capture it before the network layout exists, which is why it is a
-/// class. It is never mutated after `TransitionSystem` is built, so sharing it is safe.
+/// class. It is never mutated after `TransitionSystem` is built, so sharing it is safe, and
+/// its reads on every move need no dynamic exclusivity checks.
 final class NetworkTable: @unchecked Sendable {
-  var semantics: NetworkSemantics = .unordered
-  var capacity = 2
-  var processCount = 0
-  var processNames: [String] = []
-  var messageNames: [String] = []
+  @exclusivity(unchecked) var semantics: NetworkSemantics = .unordered
+  @exclusivity(unchecked) var capacity = 2
+  @exclusivity(unchecked) var processCount = 0
+  @exclusivity(unchecked) var processNames: [String] = []
+  @exclusivity(unchecked) var messageNames: [String] = []
   /// `[(message * valuations + valuation) * P + source] * P + target` → slot, or -1.
-  var slotIndex: [Int] = []
-  var valuationBase: [Int] = []
+  @exclusivity(unchecked) var slotIndex: [Int] = []
+  @exclusivity(unchecked) var valuationBase: [Int] = []
   /// fifo: `source * P + target` → channel index, or -1.
-  var channelIndex: [Int] = []
-  var channels: [ChannelInfo] = []
+  @exclusivity(unchecked) var channelIndex: [Int] = []
+  @exclusivity(unchecked) var channels: [ChannelInfo] = []
   /// fifo: a queue entry is `messageCode + 1`; `messageCode = valuationBase[m] + valuation`.
-  var codeMessage: [Int] = []
-  var codeValuation: [Int] = []
+  @exclusivity(unchecked) var codeMessage: [Int] = []
+  @exclusivity(unchecked) var codeValuation: [Int] = []
   /// Per target process, the channels that can hold messages for it.
-  var channelsByTarget: [[Int]] = []
+  @exclusivity(unchecked) var channelsByTarget: [[Int]] = []
 
   func slot(message: Int, valuation: Int, source: Int, target: Int) -> Int {
     let key = ((valuationBase[message] + valuation) * processCount + source) * processCount + target

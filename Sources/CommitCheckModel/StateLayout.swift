@@ -69,16 +69,31 @@ public struct StateLayout: Sendable {
     }
   }
 
-  /// Writes one slot's value into the packed words that start at `words`.
+  /// The word holding `slot` (`wordIndex[slot]`), with the slot set to `value`.
   @inlinable
-  public func patch(_ words: UnsafeMutablePointer<UInt64>, slot: Int, value: Int) {
-    let w = wordIndex[slot]
-    words[w] = (words[w] & ~(masks[slot] << shifts[slot])) | ((UInt64(truncatingIfNeeded: value) & masks[slot]) << shifts[slot])
+  public func patched(_ word: UInt64, slot: Int, value: Int) -> UInt64 {
+    (word & ~(masks[slot] << shifts[slot])) | ((UInt64(truncatingIfNeeded: value) & masks[slot]) << shifts[slot])
   }
 
-  /// Unpacks the state whose words start at `words`.
+  /// Writes one slot's value into packed words.
   @inlinable
-  public func unpack(_ words: UnsafePointer<UInt64>, into slots: inout [Int]) {
+  public func patch(_ words: inout [UInt64], slot: Int, value: Int) {
+    let w = wordIndex[slot]
+    words[w] = patched(words[w], slot: slot, value: value)
+  }
+
+  /// Writes one slot's value into the packed words that start at `words`: the explorer's
+  /// in-place path, whose callers keep `words` valid for `wordCount` words.
+  @inlinable
+  package func patch(_ words: UnsafeMutablePointer<UInt64>, slot: Int, value: Int) {
+    let w = wordIndex[slot]
+    words[w] = patched(words[w], slot: slot, value: value)
+  }
+
+  /// Unpacks the state whose words start at `words` (`wordCount` of them, which the caller
+  /// keeps valid): the explorer's in-place path.
+  @inlinable
+  package func unpack(_ words: UnsafePointer<UInt64>, into slots: inout [Int]) {
     for i in 0..<slots.count {
       slots[i] = Int((words[wordIndex[i]] >> shifts[i]) & masks[i])
     }

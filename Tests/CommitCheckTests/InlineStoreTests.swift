@@ -37,13 +37,14 @@ struct InlineStoreTests {
         arguments: [1, 2])
   func growsInPlace(threads: Int) throws {
     let bits = 40
-    var store = try #require(StateStore(escape: 1 << 61, maxMemory: 64 << 20))
+    var store = try #require(InlineStore(escape: 1 << 61, maxMemory: 64 << 20))
     store.growThreads = threads
     let (words, seen, drawn) = Self.randomWords()
     var random = drawn
     for (k, word) in words.enumerated() {
-      #expect(store.insertInline(word, level: k % 3).inserted)
+      #expect(store.insert(word, level: k % 3).inserted)
     }
+    store.checkInvariants()
     // 300,000 states at most half full: 2^20 slots, grown 16 times from 16.
     #expect(store.count == words.count && store.tableSize == 1 << 20 && store.generation == 16)
     // Every third state expanded: its first flag clears, its parity stays.
@@ -52,7 +53,7 @@ struct InlineStoreTests {
     func flags(_ k: Int) -> UInt64 { (k % 3 == 0 ? 0 : InlineSlot.unexpanded) | InlineSlot.parity(k % 3) }
     var wrong = 0
     for (k, word) in words.enumerated() {
-      let (inserted, found) = store.insertInline(word, level: 1)
+      let (inserted, found) = store.insert(word, level: 1)
       if inserted || found != flags(k) { wrong += 1 }
     }
     #expect(wrong == 0 && store.count == words.count)
@@ -61,7 +62,7 @@ struct InlineStoreTests {
     let absent = (0..<1000).map { _ in random.next() >> UInt64(64 - bits) }.filter { !seen.contains($0) }
     // (A draw of 40 bits meets one of the 300,000 stored with odds of about 3 in 10^7.)
     #expect(absent.count == 1000)
-    #expect(absent.allSatisfy { store.insertInline($0, level: 2, hint: store.home($0)).inserted })
+    #expect(absent.allSatisfy { store.insert($0, level: 2, hint: store.home($0)).inserted })
     #expect(store.count == words.count + absent.count)
   }
 
@@ -70,10 +71,11 @@ struct InlineStoreTests {
     let words = Self.randomWords().words
     var tables: [[UInt64]] = []
     for threads in [1, 2] {
-      var store = try #require(StateStore(escape: 1 << 61, maxMemory: 64 << 20))
+      var store = try #require(InlineStore(escape: 1 << 61, maxMemory: 64 << 20))
       store.growThreads = threads
-      for word in words { _ = store.insertInline(word, level: 0) }
-      tables.append(Array(UnsafeBufferPointer(start: store.inlineTable!.base, count: store.tableSize)))
+      for word in words { _ = store.insert(word, level: 0) }
+      store.checkInvariants()
+      tables.append((0..<store.tableSize).map { store.table[$0] })
     }
     #expect(tables[0].count == 1 << 20 && tables[0].filter { $0 != 0 }.count == words.count)
     #expect(tables[0] == tables[1])
@@ -106,7 +108,9 @@ struct InlineStoreTests {
   }
 
   func expectSame(_ arena: Exploration, _ inline: Exploration, _ context: String) {
-    #expect(inline.store.inline && !arena.store.inline, "\(context)")
+    #expect(inline.store.isInline && !arena.store.isInline, "\(context)")
+    inline.store.checkInvariants()
+    arena.store.checkInvariants()
     #expect(arena.stateCount == inline.stateCount && arena.transitions == inline.transitions
             && arena.depth == inline.depth, "\(context)")
     // Inline storage keeps no parents: its states must be numbered alike. These runs are small
@@ -114,7 +118,10 @@ struct InlineStoreTests {
     let held = (0..<arena.stateCount).filter { inline.store.words(of: $0) != nil }
     #expect(held.count == arena.stateCount, "\(context)")
     #expect(held.allSatisfy { inline.store.words(of: $0) == arena.store.words(of: $0) }, "\(context)")
-    #expect(inline.storedParents.isEmpty && arena.parents == inline.parents, "\(context)")
+    // Its parents, states and ids are read from a replay on the arena, which numbers them alike.
+    let replay = inline.replayed(through: UInt32(arena.stateCount - 1))
+    replay.store.checkInvariants()
+    #expect(inline.storedParents.isEmpty && arena.parents == replay.parents, "\(context)")
     #expect(arena.firstViolation == inline.firstViolation && arena.firstBlocked == inline.firstBlocked
             && arena.firstStuck == inline.firstStuck, "\(context)")
     #expect(arena.runtimeError?.state == inline.runtimeError?.state, "\(context)")
@@ -122,8 +129,8 @@ struct InlineStoreTests {
     // States no longer held are read from a second exploration, which numbers them alike.
     let count = arena.stateCount
     let sample = Array(Set([0, 1, count / 3, count / 2, count - 2, count - 1].filter { $0 >= 0 && $0 < count }))
-    #expect(sample.allSatisfy { arena.state(UInt32($0)) == inline.state(UInt32($0)) }, "\(context)")
-    #expect(sample.allSatisfy { inline.id(of: arena.state(UInt32($0))) == UInt32($0) }, "\(context)")
+    #expect(sample.allSatisfy { arena.state(UInt32($0)) == replay.state(UInt32($0)) }, "\(context)")
+    #expect(sample.allSatisfy { replay.id(of: arena.state(UInt32($0))) == UInt32($0) }, "\(context)")
   }
 
   /// Whether a protocol move of an expanded state leads to a state on its level or a lower one,
@@ -160,7 +167,7 @@ struct InlineStoreTests {
           expectSame(arena, inline, context)
           #expect(inline.hasBackEdge == back && (!arena.hasBackEdge || back), "\(context)")
         } else {
-          #expect(!inline.store.inline, "\(context)")
+          #expect(!inline.store.isInline, "\(context)")
         }
       }
       // A partial exploration stops at the same state.
@@ -219,7 +226,7 @@ struct InlineStoreTests {
     options.parameters["N"] = 8
     let twoPhase = try loadModel(path: modelPath("two-phase-tla"), options: options)
     let explored = explore(twoPhase, inline: true, threads: 2)
-    #expect(explored.store.inline && !explored.hasBackEdge && !explored.needsEdges)
+    #expect(explored.store.isInline && !explored.hasBackEdge && !explored.needsEdges)
     #expect(explored.stateCount == 1_745_408)  // 6^8 + 4^8 + 2^8 (see models/two-phase-tla.commit)
     // An expanded state is read from a replay on the arena, which first gives the table's
     // memory back to the kernel: the table reads as empty from then on.
@@ -227,18 +234,14 @@ struct InlineStoreTests {
     var word = [UInt64](repeating: 0, count: 1)
     twoPhase.system.layout.pack(initial, into: &word)
     #expect(isStored(explored.store, word[0]))
-    #expect(explored.state(0) == initial && explored.id(of: initial) == 0)
+    let replay = explored.replayed(through: 0)
+    #expect(replay.state(0) == initial && replay.id(of: initial) == 0)
     #expect(!isStored(explored.store, word[0]))
   }
 
   /// Whether the inline table holds `word`: a probe from its home, as the merge's make.
-  func isStored(_ store: StateStore, _ word: UInt64) -> Bool {
-    let table = store.inlineTable!.base
-    var slot = store.home(word)
-    while table[slot] != 0 {
-      if table[slot] & InlineSlot.stateMask == word ^ store.escape { return true }
-      slot = (slot + 1) & store.mask
-    }
-    return false
+  func isStored(_ stored: StoredStates, _ word: UInt64) -> Bool {
+    guard case .inline(let store) = stored else { return false }
+    return store.contains(word)
   }
 }

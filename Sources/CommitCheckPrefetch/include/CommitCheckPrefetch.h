@@ -1,5 +1,5 @@
 // The processor's prefetch hint, which Swift does not expose: the state store asks for the
-// cache lines of its next lookups while it compares the current ones (StateStore.findAll).
+// cache lines of its next lookups while it compares the current ones (ExactStore.findAll).
 // And its spin-wait hint, for the explorer's threads waiting a few microseconds for each
 // other (Crew).
 #ifndef COMMITCHECK_PREFETCH_H

@@ -20,12 +20,12 @@ public struct ParentList: RandomAccessCollection, Equatable, Sendable {
 
   public subscript(id: Int) -> UInt32 {
     precondition(id >= 0 && id < count, "no state \(id)")
-    return buffer.base[id]
+    return buffer[id]
   }
 
   mutating func append(_ parent: UInt32) {
     if count == buffer.capacity { buffer = buffer.copy(count: count, capacity: 2 * count)! }
-    buffer.base[count] = parent
+    buffer[count] = parent
     count += 1
   }
 

@@ -4,12 +4,18 @@ import Glibc
 
 /// Zero-filled memory straight from the kernel, for the state store's large tables.
 ///
+/// Everything in `Storage/` is the module's raw memory, and nothing outside it holds a pointer:
+/// the stores' tables and arenas, the expansion's lists, and the views workers read states
+/// through. Each raw subscript checks its bounds in debug builds (`assert`); the names of the
+/// paths that skip a check say `Unchecked`.
+///
 /// Lookups hit the index and the arena at random. On 4 KiB pages nearly every such access
 /// also misses the TLB, and the page walk that follows is one more dependent memory access (two
 /// levels of them in a virtual machine). From 2 MiB on, the buffer asks for transparent huge
 /// pages (`madvise`), which this kernel grants only on request. Pages are touched, and so
 /// become resident, only when written.
 final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
+  /// The first element; callers keep every access below `capacity` (see the subscript).
   let base: UnsafeMutablePointer<Element>
   let capacity: Int
   private let byteCount: Int
@@ -49,6 +55,18 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     #endif
   }
 
+  /// Element `i`, checked against the capacity in debug builds.
+  subscript(i: Int) -> Element {
+    @inline(__always) get {
+      assert(i >= 0 && i < capacity, "page buffer index out of range")
+      return base[i]
+    }
+    @inline(__always) set {
+      assert(i >= 0 && i < capacity, "page buffer index out of range")
+      base[i] = newValue
+    }
+  }
+
   /// Room for `capacity` elements, all zero bits.
   convenience init(capacity: Int) { self.init(capacity: capacity, reserve: false)! }
 
@@ -78,8 +96,8 @@ final class PageBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     #endif
   }
 
-  /// `populate` for `range`, split at huge page boundaries: each piece takes the kernel one
-  /// page's work (up to about 4 ms on the 2-core test VM, for memory new to the machine).
+  /// `populate` for `range`, split at huge page boundaries: each piece is one page's work for
+  /// the kernel, small enough for threads to share out like chunks of states.
   func populating(_ range: Range<Int>) -> [@Sendable () -> Void] {
     let perPage = PageBuffer.hugePage / MemoryLayout<Element>.stride
     return stride(from: range.lowerBound, to: range.upperBound, by: perPage).map { lo in

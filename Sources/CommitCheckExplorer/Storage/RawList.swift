@@ -41,6 +41,7 @@ struct RawList<Element: BitwiseCopyable> {
   /// Appends after `reserve` made room.
   @inline(__always)
   mutating func appendReserved(_ value: Element) {
+    assert(count < capacity, "append without room reserved")
     base[count] = value
     count += 1
   }
@@ -61,11 +62,20 @@ struct RawList<Element: BitwiseCopyable> {
 
   mutating func removeAll() { count = 0 }
 
-  mutating func removeLast(_ n: Int) { count -= n }
+  mutating func removeLast(_ n: Int) {
+    assert(n >= 0 && n <= count)
+    count -= n
+  }
 
   subscript(i: Int) -> Element {
-    @inline(__always) get { base[i] }
-    @inline(__always) nonmutating set { base[i] = newValue }
+    @inline(__always) get {
+      assert(i >= 0 && i < count, "raw list index out of range")
+      return base[i]
+    }
+    @inline(__always) nonmutating set {
+      assert(i >= 0 && i < count, "raw list index out of range")
+      base[i] = newValue
+    }
   }
 
   /// The bytes it holds.
@@ -104,8 +114,14 @@ struct Table<Element: BitwiseCopyable>: @unchecked Sendable {
   }
 
   subscript(i: Int) -> Element {
-    @inline(__always) get { base[i] }
-    @inline(__always) nonmutating set { base[i] = newValue }
+    @inline(__always) get {
+      assert(i >= 0 && i < count, "table index out of range")
+      return base[i]
+    }
+    @inline(__always) nonmutating set {
+      assert(i >= 0 && i < count, "table index out of range")
+      base[i] = newValue
+    }
   }
 
   func fill(_ value: Element) { base.update(repeating: value, count: count) }
