@@ -56,7 +56,7 @@ let actionKinds: [String: ActionKind] = [
 
 /// The explorer's action a PNML transition's `toolspecific` element names.
 func action(_ node: XMLNode?) -> Action? {
-  guard let node, node.name == "action", let kind = actionKinds[node.attributes["kind"] ?? ""],
+  guard let node, node.name == "move", let kind = actionKinds[node.attributes["kind"] ?? ""],
         let process = Int32(node.attributes["process"] ?? ""), let transition = Int32(node.attributes["transition"] ?? ""),
         let message = Int32(node.attributes["message"] ?? ""), let choice = Int32(node.attributes["choice"] ?? "")
   else { return nil }
