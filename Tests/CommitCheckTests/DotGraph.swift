@@ -283,6 +283,12 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, 
   guard FileManager.default.isExecutableFile(atPath: tool.path) else {
     throw ToolMissing(description: "no commitcheck executable near \(bundle.path); build it first")
   }
+  return try runProcess(tool, arguments, in: directory)
+}
+
+/// Runs `executable` with `arguments` (stdin empty), in `directory` if given, and returns its exit
+/// code, stdout, stderr.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("commitcheck-run-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: dir) }
@@ -290,7 +296,7 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, 
   _ = FileManager.default.createFile(atPath: out.path, contents: nil)
   _ = FileManager.default.createFile(atPath: err.path, contents: nil)
   let process = Process()
-  process.executableURL = tool
+  process.executableURL = executable
   process.arguments = arguments
   let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
   process.standardOutput = outHandle

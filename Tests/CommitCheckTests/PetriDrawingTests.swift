@@ -32,15 +32,11 @@ struct DotLayout {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("commitcheck-layout-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let input = dir.appendingPathComponent("in.dot"), output = dir.appendingPathComponent("out.json")
+    let input = dir.appendingPathComponent("in.dot")
     try Data(dot.utf8).write(to: input)
-    let process = Process()
-    process.executableURL = try dotExecutable()
-    process.arguments = ["-Tjson", "-o", output.path, input.path]
-    try process.run()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "dot -Tjson failed")
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
+    let (code, output, errors) = try runProcess(try dotExecutable(), ["-Tjson", input.path])
+    try #require(code == 0, "dot -Tjson failed: \(errors)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
     func point(_ text: Substring) -> (x: Double, y: Double) {
       let xy = text.split(separator: ",").suffix(2).map { Double($0)! }
       return (xy[0], xy[1])

@@ -4,25 +4,7 @@ import Testing
 
 /// Runs `python3 -c script args...` and returns its exit code, stdout and stderr.
 func runPython(_ script: String, _ arguments: [String] = []) throws -> (Int32, String, String) {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("commitcheck-python-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: dir) }
-  let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-  _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-  _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", "-c", script] + arguments
-  let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-  process.standardOutput = outHandle
-  process.standardError = errHandle
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  process.waitUntilExit()
-  try outHandle.close()
-  try errHandle.close()
-  return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self),
-          String(decoding: try Data(contentsOf: err), as: UTF8.self))
+  try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script] + arguments)
 }
 
 /// SNAKES (PyPI `snakes`, https://snakes.ibisc.univ-evry.fr), a Python Petri net library written
