@@ -25,7 +25,6 @@ extension Compiler {
   }
 
   func compileTransition(_ t: TransitionDecl, role r: Int) -> (TransitionInfo, CompiledTransition)? {
-    let roleName = roles[r].name
     var states = Array(repeating: t.states.isEmpty, count: roles[r].states.count)
     for s in t.states {
       guard let i = state(s.name, of: r) else {
