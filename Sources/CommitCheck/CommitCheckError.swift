@@ -44,7 +44,7 @@ extension CommitCheckError: CustomStringConvertible {
     case .invalidOption(let option, let reason):
       option.isEmpty ? reason : "\(option): \(reason)"
     case .unknownProperty(let name, let known):
-      "unknown property '\(name)'; the model has " + known.map { "'\($0)'" }.joined(separator: ", ")
+      Self.unknownProperty(name, known: known)
     case .modelError(let report):
       "model error: \(report.message)"
     case .incomplete(let reason, let states):
@@ -61,6 +61,15 @@ extension CommitCheckError: CustomStringConvertible {
     case .internalError(let message):
       "internal error: \(message)"
     }
+  }
+
+  /// `unknown property 'atomicty'; did you mean 'atomicity'? (the model has ...)`.
+  static func unknownProperty(_ name: String, known: [String]) -> String {
+    let list = known.map { "'\($0)'" }.joined(separator: ", ")
+    guard let close = Suggestion.closest(to: name, among: known) else {
+      return "unknown property '\(name)'; the model has \(list)"
+    }
+    return "unknown property '\(name)'; did you mean '\(close)'? (the model has \(list))"
   }
 }
 

@@ -11,7 +11,8 @@ public struct LoadedModel: Sendable {
   public var file: String
   /// The model's text, which `warnings` and the syntax tree's ranges point into.
   public var source: String
-  /// The compiler's warnings (declared but unused messages and variables).
+  /// The compiler's warnings (declared but unused messages and variables, a recovery budget for
+  /// a role without a crash budget).
   public var warnings: [Diagnostic] { system.warnings }
   /// The names `trace --property` and `graph --highlight` accept: the built-in properties and
   /// the model's own.

@@ -1,9 +1,14 @@
 import CommitCheckModel
 import CommitCheckPetri
 
-/// Writes a net as Graphviz DOT: places as circles (their initial tokens inside), transitions as
-/// black bars, one cluster per process holding its local states, crashed flags, incoming
-/// messages and moves; budgets, the partition and network failures stay outside.
+/// Writes a net as Graphviz DOT: places as ellipses (their initial tokens and name inside),
+/// transitions as black boxes (their caption inside, unique in its box), one cluster per process
+/// holding its local states, crashed flags, incoming messages and moves; budgets, the partition
+/// and network failures stay outside.
+///
+/// A process's name is a bold heading node `hK` at the left of its box (tied by an invisible
+/// edge to the process's initial local state), not the cluster's label: Graphviz routes arcs
+/// around nodes, but draws them across cluster labels.
 ///
 /// A read arc (a place a transition only tests) is one double-headed edge; a weight above 1 is
 /// the edge's label.
@@ -15,8 +20,11 @@ public enum PetriDotWriter {
     out += "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];\n"
     for column in net.processNames.indices {
       out += "  subgraph \(Dot.quoted("cluster_\(column)")) {\n"
-      out += "    label=\(Dot.quoted(net.processNames[column]));\n"
+      out += "    h\(column + 1) [shape=plaintext, fontname=\"Helvetica-Bold\", fontsize=13, label=\(Dot.quoted(net.processNames[column]))];\n"
       out += nodes(net, column: column, indent: "    ")
+      let start = net.places.indices.first { net.places[$0].column == column && net.places[$0].initial > 0 }
+        ?? net.places.indices.first { net.places[$0].column == column }
+      if let start { out += "    h\(column + 1) -> p\(start + 1) [style=invis];\n" }
       out += "  }\n"
     }
     out += nodes(net, column: -1, indent: "  ")
@@ -40,24 +48,23 @@ public enum PetriDotWriter {
   }
 
   /// The places and transitions drawn in one column (-1: outside every process).
+  ///
+  /// Every label is inside its node (a place's name inside its ellipse, as CPN Tools draws
+  /// them, under its tokens; a transition's caption inside its black box), so Graphviz lays
+  /// labels out with the nodes: they cannot overlap each other or the arcs, and they sit in
+  /// their process's box. (Outside labels, `xlabel`, are placed after the layout, across arcs
+  /// and cluster borders.)
   static func nodes(_ net: PetriNet, column: Int, indent: String) -> String {
     var out = ""
     for (i, place) in net.places.enumerated() where place.column == column {
-      let tokens = place.initial == 0 ? "" : place.initial == 1 ? "●" : String(place.initial)
-      out += "\(indent)p\(i + 1) [shape=circle, fixedsize=true, width=0.35, label=\(Dot.quoted(tokens)), "
-      out += "xlabel=\(Dot.quoted(shortName(place.name, column: column, net))), tooltip=\(Dot.quoted(place.name))];\n"
+      let tokens = place.initial == 0 ? [] : [place.initial == 1 ? "●" : "\(place.initial) ●"]
+      out += "\(indent)p\(i + 1) [shape=ellipse, margin=\"0.04,0.02\", label=\(Dot.quoted((tokens + place.caption).joined(separator: "\n"))), "
+      out += "tooltip=\(Dot.quoted(place.name))];\n"
     }
     for (t, tr) in net.transitions.enumerated() where tr.column == column {
-      out += "\(indent)t\(t + 1) [shape=box, style=filled, fillcolor=black, fixedsize=true, width=0.08, height=0.4, "
-      out += "label=\"\", xlabel=\(Dot.quoted(shortName(tr.label, column: column, net))), tooltip=\(Dot.quoted(tr.name))];\n"
+      out += "\(indent)t\(t + 1) [shape=box, style=filled, fillcolor=black, fontcolor=white, height=0.25, margin=\"0.06,0.03\", "
+      out += "label=\(Dot.quoted(tr.caption)), tooltip=\(Dot.quoted(tr.name))];\n"
     }
     return out
-  }
-
-  /// The name without the process prefix its cluster already shows.
-  static func shortName(_ name: String, column: Int, _ net: PetriNet) -> String {
-    guard column >= 0 else { return name }
-    let prefix = net.processNames[column] + " "
-    return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
   }
 }

@@ -11,6 +11,12 @@ import CommitCheckPetri
 /// `toolspecific` element on each node records what it stands for in the model (the state
 /// slots of a place, the explorer's action of a transition), so the file can be checked
 /// against the explored graph.
+///
+/// Readers that interpret tool-specific content by element name must not mistake ours for
+/// theirs: SNAKES loads a plugin for every element name one of its plugins claims, whatever the
+/// `tool` attribute says, and refuses the file when the content is not that plugin's (its
+/// synchronisation plugin claims `action`). So a transition's action is a `<move>`, and no
+/// element name here is one SNAKES claims; a test loads every exported net in SNAKES.
 public enum PnmlWriter {
   public static let namespace = "http://www.pnml.org/version-2009/grammar/pnml"
   public static let netType = "http://www.pnml.org/version-2009/grammar/ptnet"
@@ -41,7 +47,7 @@ public enum PnmlWriter {
       out += "      <transition id=\"t\(t + 1)\">\n"
       out += "        <name><text>\(escape(tr.name))</text><graphics><offset x=\"0\" y=\"-16\"/></graphics></name>\n"
       out += "        <graphics><position x=\"\(positions.transitions[t].x)\" y=\"\(positions.transitions[t].y)\"/></graphics>\n"
-      out += "        <toolspecific tool=\"\(tool)\" version=\"\(toolVersion)\"><action kind=\"\(a.kind.name)\" process=\"\(a.process)\" transition=\"\(a.transition)\" message=\"\(a.message)\" choice=\"\(a.choice)\"/></toolspecific>\n"
+      out += "        <toolspecific tool=\"\(tool)\" version=\"\(toolVersion)\"><move kind=\"\(a.kind.name)\" process=\"\(a.process)\" transition=\"\(a.transition)\" message=\"\(a.message)\" choice=\"\(a.choice)\"/></toolspecific>\n"
       out += "      </transition>\n"
     }
     for (k, arc) in net.arcs.enumerated() {

@@ -48,9 +48,11 @@ public struct Diagnostic: Sendable, Hashable, Error {
     Diagnostic(.warning, message, at: range)
   }
 
-  /// `file:line:column: error: message`, without the source line.
+  /// `file:line:column: error: message`, without the source line. A diagnostic without a place
+  /// in the file is about a value the command line gave (its message starts with the option), so
+  /// it is the tool's: `commitcheck: warning: --recover A=1: ...`.
   public func header(file: String) -> String {
-    if range == .none { return "\(file): \(severity.rawValue): \(message)" }
+    if range == .none { return "commitcheck: \(severity.rawValue): \(message)" }
     return "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(message)"
   }
 

@@ -1,4 +1,5 @@
 import CommitCheckExplorer
+import CommitCheckLanguage
 import CommitCheckModel
 import Foundation
 
@@ -94,6 +95,9 @@ public struct MarkovAnalysis: Sendable {
   let components: Components
   let initialDistribution: [Double]
   public private(set) var report: MarkovReport
+  /// Options that change nothing (`--rate lose=0.1` without a loss budget): see
+  /// `warnings(_:for:)`.
+  public let warnings: [Diagnostic]
 
   /// The outcome class of the bottom component holding state `s`, nil for transient states.
   public func outcome(ofState s: Int) -> Outcome? { components.outcome(ofState: s) }
@@ -104,6 +108,7 @@ public struct MarkovAnalysis: Sendable {
     try MarkovAnalysis.validate(options)
     let system = ex.system
     let table = try RateTable(system: system, overrides: options.rates)
+    warnings = MarkovAnalysis.warnings(options, for: system)
     exploration = ex
     chain = try MarkovChain(exploration: ex, rates: table)
     try options.cancellation.check()
@@ -126,10 +131,27 @@ public struct MarkovAnalysis: Sendable {
     report.seconds = Date().timeIntervalSince(started)
   }
 
-  /// Refuses options and rate names that cannot work for `system`, before anything is explored.
-  public static func validate(_ options: MarkovOptions, for system: TransitionSystem) throws(MarkovError) {
+  /// Refuses options and rate names that cannot work for `system`, before anything is explored;
+  /// returns the warnings about options that work but change nothing (`warnings(_:for:)`).
+  @discardableResult
+  public static func validate(_ options: MarkovOptions, for system: TransitionSystem) throws(MarkovError) -> [Diagnostic] {
     try validate(options)
     _ = try RateTable(system: system, overrides: options.rates)
+    return warnings(options, for: system)
+  }
+
+  /// Rate overrides that change nothing, as warnings about the command line (range `.none`,
+  /// `--rate lose=0.1: no message can be lost: ...`), in the order of their names: the chain is
+  /// right, but not what the user meant to ask for.
+  public static func warnings(_ options: MarkovOptions, for system: TransitionSystem) -> [Diagnostic] {
+    RateTable.unusedFailureRates(system: system, overrides: options.rates).map {
+      .warning("--rate \($0.name)=\(rateText($0.rate)): \($0.reason), so this rate is never used", at: .none)
+    }
+  }
+
+  /// A rate as the user most likely typed it: `2`, not `2.0`.
+  static func rateText(_ rate: Double) -> String {
+    rate == rate.rounded() && abs(rate) < 1e15 ? String(Int(rate)) : String(rate)
   }
 
   static func validate(_ o: MarkovOptions) throws(MarkovError) {

@@ -93,6 +93,36 @@ public struct RateTable: Sendable {
     self.overrides = applied.sorted { $0.0 < $1.0 }
   }
 
+  /// The failure kinds among `overrides` that no move can have, each with why: the model and the
+  /// command line give that kind no budget, so the rate changes nothing (`--rate lose=0.1`
+  /// without a loss budget). A name that is also a transition or a branch is not one of them.
+  public static func unusedFailureRates(system: TransitionSystem, overrides: [String: Double])
+    -> [(name: String, rate: Double, reason: String)]
+  {
+    let b = system.failures
+    var unused: [(name: String, rate: Double, reason: String)] = []
+    for (name, rate) in overrides.sorted(by: { $0.key < $1.key }) {
+      guard let kind = failureKinds.first(where: { $0.0 == name })?.1 else { continue }
+      let namesMove = system.transitions.contains { $0.name == name || $0.choiceNames.contains(name) }
+      guard !namesMove else { continue }
+      let reason: String? = switch kind {
+      case .crash where b.crash.allSatisfy { $0 == 0 }:
+        "no process can crash: every crash budget is 0 (add --crash ROLE=K)"
+      case .recover where zip(b.recover, b.crash).allSatisfy { $0.0 == 0 || $0.1 == 0 }:
+        b.recover.allSatisfy { $0 == 0 } ? "no process can recover: every recovery budget is 0 (add --recover ROLE=K)"
+          : "no process can recover: no role with a recovery budget can crash (add --crash ROLE=K)"
+      case .lose where b.lose == 0: "no message can be lost: the loss budget is 0 (add --lose K)"
+      case .duplicate where b.duplicate == 0 || system.network == .set:
+        b.duplicate == 0 ? "no message can be duplicated: the duplication budget is 0 (add --duplicate K)"
+          : "no message can be duplicated on a 'set' network"
+      case .partition where b.partition == 0: "the network cannot partition: the partition budget is 0 (add --partition)"
+      default: nil
+      }
+      if let reason { unused.append((name, rate, reason)) }
+    }
+    return unused
+  }
+
   /// Every name `--rate` accepts, sorted: failure kinds, transitions and branches.
   static func knownNames(_ system: TransitionSystem) -> [String] {
     var names = Set(failureKinds.map(\.0))

@@ -37,26 +37,34 @@ extension Compiler {
         failedParams.insert(p.name.name)
         continue
       }
+      // The declared default must lie in its range even when `--param` replaces it: otherwise the
+      // model is broken for everyone who runs it without that override.
+      if !(low...high).contains(def) {
+        error("default \(def) of parameter '\(p.name.name)' is outside its range \(low)...\(high)",
+          p.defaultValue.range)
+        failedParams.insert(p.name.name)
+      }
       var value = def
       if let override = options.parameters[p.name.name] {
         value = override
         if !(low...high).contains(value) {
-          error("parameter '\(p.name.name)' = \(value) is out of its range \(low)...\(high)", .none)
+          error("--param \(p.name.name)=\(value): out of the range \(low)...\(high) of parameter '\(p.name.name)'", .none)
           failedParams.insert(p.name.name)
-          continue
         }
-      } else if !(low...high).contains(def) {
-        error("default \(def) of parameter '\(p.name.name)' is outside its range \(low)...\(high)",
-          p.defaultValue.range)
-        failedParams.insert(p.name.name)
-        continue
       }
+      if failedParams.contains(p.name.name) { continue }
       params[p.name.name] = value
       paramOrder.append((p.name.name, value))
     }
-    for name in options.parameters.keys.sorted() where !model.params.contains(where: { $0.name.name == name }) {
-      let known = model.params.map { "'\($0.name.name)'" }.joined(separator: ", ")
-      error("unknown parameter '\(name)'" + (known.isEmpty ? "; the model declares none" : "; the model declares \(known)"), .none)
+    let declared = model.params.map(\.name.name)
+    for (name, value) in options.parameters.sorted(by: { $0.key < $1.key }) where !declared.contains(name) {
+      let given = "--param \(name)=\(value): unknown parameter '\(name)'"
+      if let close = Suggestion.closest(to: name, among: declared) {
+        error(given + "; did you mean '\(close)'?", .none)
+      } else {
+        let known = declared.map { "'\($0)'" }.joined(separator: ", ")
+        error(given + (known.isEmpty ? " (the model declares no parameter)" : " (the model declares \(known))"), .none)
+      }
     }
   }
 
@@ -105,17 +113,17 @@ extension Compiler {
     case .named(let id):
       if let e = enumIndex[id.name] { return .enumeration(e) }
       if let r = roleIndex[id.name] { return .process(role: r) }
-      error("unknown type '\(id.name)'; expected 'bool', a range such as '0...3', an enum, a role, 'set<Role>' or 'map<Role, T>'", id.range)
+      error(unknownType(id.name), id.range)
       return nil
     case .set(let id, _):
       guard let r = roleIndex[id.name] else {
-        error("unknown role '\(id.name)' in set type", id.range)
+        error(unknownRole(id.name) + " in set type", id.range)
         return nil
       }
       return .set(role: r)
     case .map(let id, let value, let range):
       guard let r = roleIndex[id.name] else {
-        error("unknown role '\(id.name)' in map type", id.range)
+        error(unknownRole(id.name) + " in map type", id.range)
         return nil
       }
       guard let v = domain(value) else { return nil }
@@ -267,7 +275,7 @@ extension Compiler {
       if let i = stateIndex[r][rs.name] {
         roles[r].recoverState = i
       } else {
-        error("unknown state '\(rs.name)' in role '\(role.name.name)'", rs.range)
+        error(unknownState(rs.name, role: r), rs.range)
       }
     }
     var offset = 0

@@ -99,7 +99,7 @@ extension Compiler {
         return nil
       }
       guard let v = variable(member.name, of: r) else {
-        error("role '\(roles[r].name)' has no variable '\(member.name)'", member.range)
+        error(noVariable(member.name, role: r, process: sourceText(target.range)), member.range)
         return nil
       }
       usedVariables.insert("\(r).\(member.name)")
@@ -159,7 +159,7 @@ extension Compiler {
       return compileQuantifier(kind, variable, roleName, body, scope: scope)
     case .allOf(let roleName):
       guard let r = roleIndex[roleName.name] else {
-        error("unknown role '\(roleName.name)'", roleName.range)
+        error(unknownRole(roleName.name), roleName.range)
         return .error
       }
       return constantValue((1 << roles[r].count) - 1, .set(r))
@@ -185,7 +185,7 @@ extension Compiler {
   func compileQuantifier(_ kind: QuantifierKind, _ variable: Identifier, _ roleName: Identifier, _ body: Expr,
                          scope: Scope) -> Typed {
     guard let r = roleIndex[roleName.name] else {
-      error("unknown role '\(roleName.name)'", roleName.range)
+      error(unknownRole(roleName.name), roleName.range)
       return .error
     }
     var inner = scope
@@ -312,7 +312,7 @@ extension Compiler {
       error("control state '\(n)' can only be tested with 'in' or used in 'goto'", expr.range)
       return .error
     }
-    error("unknown name '\(n)'", expr.range)
+    error(unknownName(n, scope: scope), expr.range)
     return .error
   }
 
@@ -337,7 +337,8 @@ extension Compiler {
     if scope.constantOnly { return notConstant(expr) }
     guard let (base, v) = variableRef(target, scope: scope) else {
       if case .name(let n) = target.kind, scope.local(n) == nil {
-        error("unknown map or role '\(n)'", target.range)
+        let maps = scope.role.map { r in roles[r].vars.filter { if case .map = $0.domain { true } else { false } }.map(\.name) } ?? []
+        error("unknown map or role '\(n)'" + Suggestion.hint(for: n, among: maps + roles.map(\.name)), target.range)
       } else {
         error("only maps and roles can be indexed", target.range)
       }

@@ -45,64 +45,6 @@ extension Compiler {
     return slotMax.count - 1
   }
 
-  func declareFailures() {
-    budgets.crash = Array(repeating: 0, count: roles.count)
-    budgets.recover = Array(repeating: 0, count: roles.count)
-    for f in model.failures {
-      var value = 1
-      if let b = f.budget {
-        guard let v = constant(b) else { continue }
-        if v < 0 {
-          error("a failure budget cannot be negative", b.range)
-          continue
-        }
-        value = v
-      }
-      switch f.kind {
-      case .crash, .recover:
-        guard let id = f.role, let r = roleIndex[id.name] else {
-          error("unknown role '\(f.role?.name ?? "")' in '\(f.kind.rawValue)'", f.role?.range ?? f.range)
-          continue
-        }
-        if f.kind == .crash { budgets.crash[r] = value } else { budgets.recover[r] = value }
-      case .lose: budgets.lose = value
-      case .duplicate: budgets.duplicate = value
-      case .partition: budgets.partition = value
-      }
-    }
-    for (name, v) in options.crash.sorted(by: { $0.key < $1.key }) {
-      guard let r = roleIndex[name] else {
-        error("unknown role '\(name)' in --crash; roles are \(roles.map { "'\($0.name)'" }.joined(separator: ", "))", .none)
-        continue
-      }
-      budgets.crash[r] = v
-    }
-    for (name, v) in options.recover.sorted(by: { $0.key < $1.key }) {
-      guard let r = roleIndex[name] else {
-        error("unknown role '\(name)' in --recover; roles are \(roles.map { "'\($0.name)'" }.joined(separator: ", "))", .none)
-        continue
-      }
-      budgets.recover[r] = v
-    }
-    if let v = options.lose { budgets.lose = v }
-    if let v = options.duplicate { budgets.duplicate = v }
-    if let v = options.partition { budgets.partition = v }
-    let all = budgets.crash + budgets.recover + [budgets.lose, budgets.duplicate, budgets.partition]
-    if all.contains(where: { $0 < 0 || $0 > 255 }) {
-      error("failure budgets must be between 0 and 255", .none)
-      return
-    }
-    if budgets.partition > 1 {
-      error("at most one partition is supported (partition budget \(budgets.partition))", .none)
-    }
-    let processCount = roles.reduce(0) { $0 + $1.count }
-    if budgets.partition > 0 && processCount > Limits.partitionProcesses {
-      let place = model.failures.last { $0.kind == .partition && options.partition == nil }?.range ?? .none
-      error("a partition is explored as every split of the processes (2^\(processCount - 1) - 1 here); with a partition budget a model has at most \(Limits.partitionProcesses) processes",
-        place)
-    }
-  }
-
   func allocateBudgetSlots() {
     for r in roles.indices {
       globals.crash.append(newSlot("budget.crash.\(roles[r].name)", max: budgets.crash[r]))

@@ -11,6 +11,8 @@ enum Limits {
   static let rangeWidth = 1 << 20
   static let networkSlots = 1 << 20
   static let capacity = 255
+  /// A failure budget: at most this many failures of one kind (and role) in one run.
+  static let budget = 255
   /// Slots of a global state (control states, crashed flags, variables, map entries, network
   /// positions, failure budgets): bounds the compile-time tables and the width of a state.
   static let slots = 4096

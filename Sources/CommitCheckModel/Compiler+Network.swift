@@ -9,7 +9,9 @@ extension Compiler {
     network.messageNames = messages.map(\.name)
     if let decl = model.network {
       guard let sem = NetworkSemantics(rawValue: decl.kind.name) else {
-        error("unknown network semantics '\(decl.kind.name)'; expected 'unordered', 'fifo' or 'set'", decl.kind.range)
+        let known = ["unordered", "fifo", "set"]
+        error("unknown network semantics '\(decl.kind.name)'" + (Suggestion.closest(to: decl.kind.name, among: known).map { "; did you mean '\($0)'?" }
+          ?? "; expected 'unordered', 'fifo' or 'set'"), decl.kind.range)
         return
       }
       network.semantics = sem

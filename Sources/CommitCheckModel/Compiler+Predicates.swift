@@ -46,14 +46,14 @@ extension Compiler {
       return .error
     }
     if case .name(let n) = rhs.kind, let r = pr, isFreshName(n, scope: scope), n != "self" {
-      error("'\(n)' is neither a state of role '\(roles[r].name)' nor a set", rhs.range)
+      error("'\(n)' is neither a state of role '\(roles[r].name)' nor a set" + Suggestion.hint(for: n, among: roles[r].states), rhs.range)
       return .error
     }
     let b = compileExpr(rhs, scope: scope)
     guard b.type != .error else { return .error }
     guard case .set(let r) = b.type else {
       if case .name(let n) = rhs.kind, let r = pr {
-        error("'\(n)' is neither a state of role '\(roles[r].name)' nor a set", rhs.range)
+        error("'\(n)' is neither a state of role '\(roles[r].name)' nor a set" + Suggestion.hint(for: n, among: roles[r].states), rhs.range)
       } else {
         error("the right side of 'in' must be a control state or a set, found \(b.type.describe(self))", rhs.range)
       }
@@ -75,7 +75,8 @@ extension Compiler {
     if scope.stateless && name.name != "size" { return readsState(expr) }
     let known = ["crashed", "unreachable", "decided", "size"]
     guard known.contains(name.name) else {
-      error("unknown function '\(name.name)'; expected one of \(known.map { "'\($0)'" }.joined(separator: ", "))", name.range)
+      error("unknown function '\(name.name)'" + (Suggestion.closest(to: name.name, among: known).map { "; did you mean '\($0)'?" }
+        ?? "; expected one of \(known.map { "'\($0)'" }.joined(separator: ", "))"), name.range)
       return .error
     }
     guard args.count == 1 else {

@@ -25,11 +25,10 @@ extension Compiler {
   }
 
   func compileTransition(_ t: TransitionDecl, role r: Int) -> (TransitionInfo, CompiledTransition)? {
-    let roleName = roles[r].name
     var states = Array(repeating: t.states.isEmpty, count: roles[r].states.count)
     for s in t.states {
       guard let i = state(s.name, of: r) else {
-        error("unknown state '\(s.name)' in role '\(roleName)'", s.range)
+        error(unknownState(s.name, role: r), s.range)
         return nil
       }
       states[i] = true
@@ -50,14 +49,14 @@ extension Compiler {
     case .receive(let messageName, let fields, let sender):
       code.kind = .receive
       guard let m = messageIndex[messageName.name] else {
-        error("unknown message '\(messageName.name)'", messageName.range)
+        error(unknownMessage(messageName.name), messageName.range)
         return nil
       }
       code.message = m
       name = t.name?.name ?? "receive_\(messageName.name)"
       for f in fields {
         guard let k = messages[m].fieldNames.firstIndex(of: f.field.name) else {
-          error("message '\(messageName.name)' has no field '\(f.field.name)'", f.field.range)
+          error(unknownField(f.field.name, message: m), f.field.range)
           continue
         }
         let fieldType = type(of: messages[m].fieldDomains[k])
@@ -201,7 +200,7 @@ extension Compiler {
     switch e.kind {
     case .name(let n) where scope.local(n) == nil:
       guard let i = state(n, of: r) else {
-        error("unknown state '\(n)' in role '\(roles[r].name)'", e.range)
+        error(unknownState(n, role: r), e.range)
         return nil
       }
       return ({ _ in i }, [i])
@@ -225,7 +224,7 @@ extension Compiler {
       if scope.local(target.name) != nil || params[target.name] != nil {
         error("cannot assign to '\(target.name)'; only the role's variables can be assigned", target.range)
       } else {
-        error("unknown variable '\(target.name)' in role '\(roles[r].name)'", target.range)
+        error(unknownVariable(target.name, scope: scope), target.range)
       }
       return nil
     }
@@ -320,7 +319,7 @@ extension Compiler {
   func compileSend(_ m: Identifier, _ args: [FieldArg], _ target: SendTarget, range: SourceRange, scope: Scope) -> Exec? {
     guard let r = scope.role else { return nil }
     guard let mi = messageIndex[m.name] else {
-      error("unknown message '\(m.name)'", m.range)
+      error(unknownMessage(m.name), m.range)
       return nil
     }
     let info = messages[mi]
@@ -335,7 +334,7 @@ extension Compiler {
     }
     for a in args {
       guard let k = info.fieldNames.firstIndex(of: a.field.name) else {
-        error("message '\(m.name)' has no field '\(a.field.name)'", a.field.range)
+        error(unknownField(a.field.name, message: mi), a.field.range)
         continue
       }
       if given[k] {
@@ -374,7 +373,7 @@ extension Compiler {
     switch target {
     case .all(let roleName):
       guard let tr = roleIndex[roleName.name] else {
-        error("unknown role '\(roleName.name)'", roleName.range)
+        error(unknownRole(roleName.name), roleName.range)
         return nil
       }
       flows.insert([mi, r, tr])

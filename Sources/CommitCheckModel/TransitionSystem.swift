@@ -174,6 +174,9 @@ public struct TransitionSystem: Sendable {
   /// Per role, why its instances are not interchangeable (an instance named, processes
   /// ordered), as found by the compiler.
   public let symmetryBreakers: [Int: String]
+  /// The compiler's warnings: unused declarations and pattern names at their place in the file,
+  /// and a recovery budget no crash budget makes usable (range `.none` when `--recover` gave
+  /// it, so it renders as `commitcheck: warning: --recover ...`).
   public let warnings: [Diagnostic]
   let program: Program
   /// What this system was compiled from, so each worker thread can have its own copy.

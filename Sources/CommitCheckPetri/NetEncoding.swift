@@ -80,7 +80,8 @@ extension NetEncoding {
       alivePlace: Array(repeating: -1, count: processCount), crashedPlace: Array(repeating: -1, count: processCount),
       messagePlace: Array(repeating: -1, count: system.channels.count), maskSlot: f.partitionMask)
     func add(_ kind: PlaceKind, _ column: Int, _ tokens: Int) -> Int {
-      places.append(Place(name: PlaceNames.name(kind, system), kind: kind, initial: tokens, column: column))
+      places.append(Place(name: PlaceNames.name(kind, system), caption: PlaceNames.caption(kind, system), kind: kind,
+                          initial: tokens, column: column))
       return places.count - 1
     }
     for p in 0..<processCount {

@@ -15,15 +15,43 @@ enum PlaceNames {
     }
   }
 
+  /// A place's name in the box of the process whose column holds it (see `Place.caption`).
+  static func caption(_ kind: PlaceKind, _ system: TransitionSystem) -> [String] {
+    switch kind {
+    case .local(let p, let values): return localParts(values, process: p, system)
+    case .alive: return ["alive"]
+    case .crashed: return ["crashed"]
+    case .message(let c):
+      // Drawn in the box of its receiver.
+      let ch = system.channels[c]
+      return [system.messageText(ch.message, valuation: ch.valuation), "from \(system.processes[ch.source].name)"]
+    case .budget, .partition: return [name(kind, system)]
+    }
+  }
+
+  /// A move's name in its process's box, or the whole label for moves outside every process.
+  static func caption(_ a: Action, _ system: TransitionSystem) -> String {
+    switch a.kind {
+    case .step, .receive, .timeout: system.actionName(a)
+    case .crash, .recover: a.kind.name
+    case .lose, .duplicate, .partition: label(a, system)
+    }
+  }
+
   /// `prepared votedYes=true`: the control state, then each variable's value.
   static func localText(_ values: [Int], process p: Int, _ system: TransitionSystem) -> String {
+    localParts(values, process: p, system).joined(separator: " ")
+  }
+
+  /// `prepared`, `votedYes=true`: the control state, then each variable's value.
+  static func localParts(_ values: [Int], process p: Int, _ system: TransitionSystem) -> [String] {
     let role = system.roles[system.processes[p].role]
     var parts = [role.states[values[0]]]
     for v in role.vars {
       let codes = (0..<v.initialCodes.count).map { values[1 + v.offset + $0] }
       parts.append("\(v.name)=\(valueText(codes, v.domain, system))")
     }
-    return parts.joined(separator: " ")
+    return parts
   }
 
   static func valueText(_ codes: [Int], _ domain: Domain, _ system: TransitionSystem) -> String {

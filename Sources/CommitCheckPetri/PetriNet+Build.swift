@@ -68,12 +68,22 @@ extension PetriNet {
     let order = keys.indices.sorted { TransitionKey.precedes(keys[$0], keys[$1]) }
     var position = Array(repeating: 0, count: keys.count)
     for (k, old) in order.enumerated() { position[old] = k }
-    let transitions = order.map { old -> PetriTransition in
+    var transitions = order.map { old -> PetriTransition in
       let key = keys[old]
       return PetriTransition(
         name: PlaceNames.transitionName(key.action, inputs: key.inputs, outputs: key.outputs, places: places, system),
-        label: PlaceNames.label(key.action, system), action: key.action, inputs: key.inputs, outputs: key.outputs,
-        column: Int(key.action.process))
+        label: PlaceNames.label(key.action, system), caption: PlaceNames.caption(key.action, system),
+        action: key.action, inputs: key.inputs, outputs: key.outputs, column: Int(key.action.process))
+    }
+    // Number the captions several transitions of one box share, in net order.
+    var sharing: [String: Int] = [:]
+    for tr in transitions { sharing["\(tr.column) \(tr.caption)", default: 0] += 1 }
+    var seen: [String: Int] = [:]
+    for t in transitions.indices {
+      let key = "\(transitions[t].column) \(transitions[t].caption)"
+      guard sharing[key]! > 1 else { continue }
+      seen[key, default: 0] += 1
+      transitions[t].caption += " #\(seen[key]!)"
     }
     let net = PetriNet(name: system.name, places: places, transitions: transitions,
                        processNames: system.processes.map(\.name))

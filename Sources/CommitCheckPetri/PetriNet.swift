@@ -23,6 +23,9 @@ public enum PlaceKind: Sendable, Hashable {
 /// A place, with the name editors show and the column it is drawn in.
 public struct Place: Sendable {
   public var name: String
+  /// The name as a drawing shows it inside the box of its column's process: without that
+  /// process, one part per line (`collecting`, `yes={}`; `Vote(yes: true)`, `from Participant[1]`).
+  public var caption: [String]
   public var kind: PlaceKind
   public var initial: Int
   /// The process whose column holds it; -1 for budgets and the partition.
@@ -45,6 +48,11 @@ public struct PetriTransition: Sendable {
   public var name: String
   /// The short label drawings put next to the bar: the process and the move's name.
   public var label: String
+  /// The label a drawing shows inside the transition in its process's box: the move without
+  /// the process, then ` #1`, ` #2`, ... in net order when several transitions of the box share
+  /// it (the same move from different local situations), so that every caption in a box is
+  /// unique.
+  public var caption: String
   public var action: Action
   /// Arcs from places, ascending by place.
   public var inputs: [ArcWeight]

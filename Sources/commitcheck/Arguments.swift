@@ -233,6 +233,12 @@ struct ModelOptions {
     return true
   }
 
+  /// Prints the warnings about values the command line gave (`--recover` for a role without a
+  /// crash budget) on stderr, for commands whose output carries no warnings of its own.
+  func printCommandLineWarnings(_ loaded: LoadedModel) {
+    for w in loaded.warnings where w.range == .none { printError(w.header(file: loaded.file)) }
+  }
+
   /// Commands that read every state or edge refuse hash compaction, which keeps neither.
   func rejectCompactHash(_ command: String) throws(UsageError) {
     if options.explorer.compactHash {

@@ -55,6 +55,7 @@ struct GraphCommand {
     do throws(CommitCheckError) {
       let outputs = try model.outputs([("--output", output)])
       let loaded = try model.load()
+      model.printCommandLineWarnings(loaded)
       let options = try model.explorerOptions(loaded)
       var request = GraphOptions()
       request.collapse = collapse

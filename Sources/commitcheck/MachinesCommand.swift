@@ -47,6 +47,7 @@ struct MachinesCommand {
     do throws(CommitCheckError) {
       let outputs = try model.outputs([("--output", output)])
       let loaded = try model.load()
+      model.printCommandLineWarnings(loaded)
       let options = explore ? try model.explorerOptions(loaded) : nil
       let drawn = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.roleMachines(exploring: options, progress: progress)

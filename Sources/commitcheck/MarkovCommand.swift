@@ -96,7 +96,9 @@ struct MarkovCommand {
       if let drnPath { files.append(("--export-drn", drnPath)) }
       let outputs = try model.outputs(files)
       let loaded = try model.load()
-      for w in loaded.warnings { printError(w.render(file: loaded.file, source: loaded.source)) }
+      for w in loaded.warnings + MarkovAnalysis.warnings(markov, for: loaded.system) {
+        printError(w.render(file: loaded.file, source: loaded.source))
+      }
       let options = try model.explorerOptions(loaded)
       let analysis = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.markov(options: options, markov: markov, progress: progress)

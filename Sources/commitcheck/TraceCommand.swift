@@ -53,6 +53,7 @@ struct TraceCommand {
     do throws(CommitCheckError) {
       let outputs = try model.outputs([("--output", output)])
       let loaded = try model.load()
+      model.printCommandLineWarnings(loaded)
       let options = try model.explorerOptions(loaded)
       let result = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.trace(property: property, options: options, progress: progress)

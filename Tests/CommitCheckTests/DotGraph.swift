@@ -22,6 +22,10 @@ struct DotGraph {
   var nodes: [String: [String: String]] = [:]
   var edges: [Edge] = []
   var clusters = 0
+  /// Node id → the name of the innermost cluster that declares it (nodes outside every cluster
+  /// are not listed).
+  var clusterOf: [String: String] = [:]
+  private var clusterStack: [String] = []
   /// Edge ends that no node statement declares (Graphviz would create them silently).
   var undeclared: Set<String> {
     Set(edges.flatMap { [$0.from, $0.to] }).subtracting(nodes.keys)
@@ -73,13 +77,19 @@ struct DotGraph {
     if first == .punct("{") { return try block() }
     if case .id(let word) = first, word.lowercased() == "subgraph" {
       position += 1
+      var cluster: String?
       if case .id(let name)? = peek() {
-        if name.hasPrefix("cluster") { clusters += 1 }
+        if name.hasPrefix("cluster") { cluster = name }
         position += 1
       } else if case .quoted(let name)? = peek() {
-        if name.hasPrefix("cluster") { clusters += 1 }
+        if name.hasPrefix("cluster") { cluster = name }
         position += 1
       }
+      if let cluster {
+        clusters += 1
+        clusterStack.append(cluster)
+      }
+      defer { if cluster != nil { clusterStack.removeLast() } }
       return try block()
     }
     if case .id(let word) = first, ["graph", "node", "edge"].contains(word.lowercased()) {
@@ -101,6 +111,7 @@ struct DotGraph {
     let attrs = try attributes()
     if chain.count == 1 {
       nodes[id, default: [:]].merge(attrs) { _, new in new }
+      if let cluster = clusterStack.last { clusterOf[id] = cluster }
     } else {
       for k in 1..<chain.count { edges.append(Edge(from: chain[k - 1], to: chain[k], attributes: attrs)) }
     }
@@ -272,6 +283,12 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, 
   guard FileManager.default.isExecutableFile(atPath: tool.path) else {
     throw ToolMissing(description: "no commitcheck executable near \(bundle.path); build it first")
   }
+  return try runProcess(tool, arguments, in: directory)
+}
+
+/// Runs `executable` with `arguments` (stdin empty), in `directory` if given, and returns its exit
+/// code, stdout, stderr.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("commitcheck-run-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: dir) }
@@ -279,7 +296,7 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, 
   _ = FileManager.default.createFile(atPath: out.path, contents: nil)
   _ = FileManager.default.createFile(atPath: err.path, contents: nil)
   let process = Process()
-  process.executableURL = tool
+  process.executableURL = executable
   process.arguments = arguments
   let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
   process.standardOutput = outHandle

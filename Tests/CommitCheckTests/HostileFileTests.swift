@@ -67,7 +67,7 @@ struct HostileFileTests {
       _ = try compileModel(source: source, file: "test.commit")
       Issue.record("expected an error")
     } catch {
-      #expect(error.description == "test.commit:4:22: error: unknown state 't' in role 'A'\n"
+      #expect(error.description == "test.commit:4:22: error: unknown state 't' in role 'A'; did you mean 's'?\n"
         + "\ton s step go {\tgoto\tt }\n" + "\t              \t    \t^")
     }
   }

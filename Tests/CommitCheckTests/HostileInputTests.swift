@@ -78,7 +78,7 @@ struct HostileInputTests {
     Hostile("CRLF line endings and tabs: a warning at the right column",
             "protocol P\r\nrole A {\r\n\tvar\tidle: bool\r\n\tstate s initial decides commit\r\n}\r\n", ["test.commit:3:6: warning: variable 'idle' of role 'A' is never used"]),
     Hostile("CRLF line endings and tabs: an error at the right column",
-            "protocol P\r\nrole A {\r\n\tstate s initial\r\n\ton s step go {\tgoto\tt }\r\n}\r\n", ["test.commit:4:22: error: unknown state 't' in role 'A'"]),
+            "protocol P\r\nrole A {\r\n\tstate s initial\r\n\ton s step go {\tgoto\tt }\r\n}\r\n", ["test.commit:4:22: error: unknown state 't' in role 'A'; did you mean 's'?"]),
     Hostile("a 100,000-character identifier", "protocol P\nrole " + String(repeating: "a", count: long) + " {}", ["test.commit:2:6: error: identifier 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' is 100000 characters long; at most 256 are allowed"]),
     Hostile("10 MB of comment around a valid model",
             "protocol P\n/*" + String(repeating: "x", count: ten) + "*/\nrole A { state s initial decides commit }\n", [],
@@ -164,7 +164,7 @@ struct HostileInputTests {
             "protocol P\nrole A[33] { state s initial }\nfailures { partition }",
             ["test.commit:3:12: error: a partition is explored as every split of the processes (2^32 - 1 here); with a partition budget a model has at most 16 processes"]),
     Hostile("--partition 1 with 20 processes", "protocol P\nrole A[20] { state s initial }",
-            ["test.commit: error: a partition is explored as every split of the processes (2^19 - 1 here); with a partition budget a model has at most 16 processes"],
+            ["commitcheck: error: --partition: a partition is explored as every split of the processes (2^19 - 1 here); with a partition budget a model has at most 16 processes"],
             options: { var o = CompileOptions(); o.partition = 1; return o }()),
     Hostile("an enum with 65,537 cases",
             "protocol P\nenum E { " + numbered(65_537, "c#", separator: ", ") + " }\nrole A { state s initial }", ["test.commit:2:6: error: enum 'E' has 65537 cases; at most 65536 are supported"], seconds: 5),
@@ -182,8 +182,8 @@ struct HostileInputTests {
 
   /// Process counts from parameters: refused before anything per process is allocated.
   static let parameters: [Hostile] = [
-    Hostile("--param N=0", huge, ["test.commit: error: parameter 'N' = 0 is out of its range 1...1000000000"], options: params(["N": 0])),
-    Hostile("--param N=-1", huge, ["test.commit: error: parameter 'N' = -1 is out of its range 1...1000000000"], options: params(["N": -1])),
+    Hostile("--param N=0", huge, ["commitcheck: error: --param N=0: out of the range 1...1000000000 of parameter 'N'"], options: params(["N": 0])),
+    Hostile("--param N=-1", huge, ["commitcheck: error: --param N=-1: out of the range 1...1000000000 of parameter 'N'"], options: params(["N": -1])),
     Hostile("--param N=10^9", huge, ["test.commit:4:8: error: role 'P' has 1000000000 instances; at most 62 processes are supported"], options: params(["N": 1_000_000_000])),
     Hostile("a default of 10^9 processes", "protocol P\nparam N: 1...1000000000 = 1000000000\nrole P[N] { state s initial }", ["test.commit:3:8: error: role 'P' has 1000000000 instances; at most 62 processes are supported"]),
     Hostile("a range that allows N = 0", "protocol P\nparam N: 0...10 = 0\nrole P[N] { state s initial }", ["test.commit:3:8: error: role 'P' needs at least 1 instance, but its count is 0"]),
@@ -195,7 +195,7 @@ struct HostileInputTests {
     Hostile("a parameter that uses one declared after it",
             "protocol P\nparam M: 1...N = 1\nparam N: 1...3 = 2\nrole A[M] { state s initial }", ["test.commit:2:14: error: parameter 'N' is used before it is declared; a parameter can only use those above it"]),
     Hostile("a role whose count mentions itself", "protocol P\nrole A[A] { state s initial }", ["test.commit:2:8: error: expected a constant expression (literals and parameters only)"]),
-    Hostile("a variable whose initial value mentions itself", "protocol P\nrole A { var x: 0...3 = x\nstate s initial }", ["test.commit:2:25: error: unknown name 'x'"]),
+    Hostile("a variable whose initial value mentions itself", "protocol P\nrole A { var x: 0...3 = x\nstate s initial }", ["test.commit:2:25: error: unknown name 'x'; did you mean 'A'?"]),
   ]
 
   static let huge = "protocol P\nparam N: 1...1000000000 = 3\nrole Coordinator { state s initial }\nrole P[N] { state s initial }"

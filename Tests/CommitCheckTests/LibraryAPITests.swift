@@ -65,7 +65,7 @@ struct LibraryAPITests {
       _ = try compileModel(source: "protocol P\nrole A { state s initial\n  on s step go { goto t } }\n", file: "x.commit")
     } throws: { error in
       guard let error = error as? CommitCheckError, case .invalidModel(_, _, let diagnostics) = error else { return false }
-      return diagnostics.map { $0.header(file: "x.commit") } == ["x.commit:3:23: error: unknown state 't' in role 'A'"]
+      return diagnostics.map { $0.header(file: "x.commit") } == ["x.commit:3:23: error: unknown state 't' in role 'A'; did you mean 's'?"]
     }
     let model = try compiled(crashCoordinator: false)
     #expect {

@@ -11,7 +11,7 @@ struct ModelDiagnosticsTests {
       role A { state s initial
         on s step go { goto t } }
       """,
-      "test.commit:3:23: error: unknown state 't' in role 'A'"
+      "test.commit:3:23: error: unknown state 't' in role 'A'; did you mean 's'?"
     ),
     (
       """
@@ -72,7 +72,7 @@ struct ModelDiagnosticsTests {
         on s step go { send M(v: true) to all A }
         on s receive M(w: true) { skip } }
       """,
-      "test.commit:5:18: error: message 'M' has no field 'w'"
+      "test.commit:5:18: error: message 'M' has no field 'w'; did you mean 'v'?"
     ),
     (
       """
@@ -137,7 +137,7 @@ struct ModelDiagnosticsTests {
       role A { state s initial }
       invariant i: some p in B: crashed(p)
       """,
-      "test.commit:3:24: error: unknown role 'B'"
+      "test.commit:3:24: error: unknown role 'B'; did you mean 'A'?"
     ),
     (
       """
@@ -153,7 +153,7 @@ struct ModelDiagnosticsTests {
       role A { state s initial }
       failures { crash B: 1 }
       """,
-      "test.commit:3:18: error: unknown role 'B' in 'crash'"
+      "test.commit:3:18: error: unknown role 'B' in 'crash'; did you mean 'A'?"
     ),
     (
       """
@@ -213,13 +213,13 @@ struct ModelDiagnosticsTests {
     let source = "protocol P\nparam N: 1...3 = 2\nrole A[N] { state s initial }\n"
     var options = CompileOptions()
     options.parameters["M"] = 1
-    #expect(diagnosticHeaders(source, options) == ["test.commit: error: unknown parameter 'M'; the model declares 'N'"])
+    #expect(diagnosticHeaders(source, options) == ["commitcheck: error: --param M=1: unknown parameter 'M'; did you mean 'N'?"])
     options = CompileOptions()
     options.parameters["N"] = 9
-    #expect(diagnosticHeaders(source, options) == ["test.commit: error: parameter 'N' = 9 is out of its range 1...3"])
+    #expect(diagnosticHeaders(source, options) == ["commitcheck: error: --param N=9: out of the range 1...3 of parameter 'N'"])
     options = CompileOptions()
     options.crash["Coordinatr"] = 1
-    #expect(diagnosticHeaders(source, options) == ["test.commit: error: unknown role 'Coordinatr' in --crash; roles are 'A'"])
+    #expect(diagnosticHeaders(source, options) == ["commitcheck: error: --crash Coordinatr=1: unknown role 'Coordinatr' (roles are 'A')"])
   }
 
   @Test("A rendered diagnostic shows the offending line and a caret under the name")
@@ -235,7 +235,7 @@ struct ModelDiagnosticsTests {
       }
       let rendered = error.description
       #expect(rendered == """
-        test.commit:3:23: error: unknown state 't' in role 'A'
+        test.commit:3:23: error: unknown state 't' in role 'A'; did you mean 's'?
           on s step go { goto t } }
                               ^
         """)
