@@ -36,13 +36,12 @@ public struct TraceMessage: Sendable {
   public var text: String
 }
 
-/// A value in a trace, typed: a boolean, a number, a name (an enumeration case or a process),
-/// or a set of processes.
+/// A message field's value, typed: a boolean, a number, or a name (an enumeration case or a
+/// process).
 public enum TraceValue: Sendable, Hashable {
   case bool(Bool)
   case int(Int)
   case name(String)
-  case set([String])
 }
 
 /// A message a step put in flight (in the initial state: a message in flight), `copies` times.
@@ -145,9 +144,7 @@ extension Exploration {
     switch domain {
     case .bool: .bool(value != 0)
     case .range: .int(value)
-    case .set(let r):
-      .set((0..<system.roles[r].count).filter { (value >> $0) & 1 != 0 }.map { system.processes[system.roles[r].firstProcess + $0].name })
-    case .enumeration, .process, .map: .name(system.describe(value: value, domain: domain))
+    case .enumeration, .process, .set, .map: .name(system.describe(value: value, domain: domain))
     }
   }
 

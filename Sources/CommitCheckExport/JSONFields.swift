@@ -87,13 +87,12 @@ enum JSONFields {
              ("text", .string(m.text))])
   }
 
-  /// A boolean, a number, a name, or a set of process names as an array.
+  /// A boolean, a number, or a name as a string.
   static func value(_ v: TraceValue) -> JSON {
     switch v {
     case .bool(let b): .bool(b)
     case .int(let i): .int(i)
     case .name(let s): .string(s)
-    case .set(let names): .strings(names)
     }
   }
 

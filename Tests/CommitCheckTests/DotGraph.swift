@@ -290,8 +290,9 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, 
   process.waitUntilExit()
   try outHandle.close()
   try errHandle.close()
-  return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self),
-          String(decoding: try Data(contentsOf: err), as: UTF8.self))
+  let stdout = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+  expectValidJSONOutput(arguments, stdout)
+  return (process.terminationStatus, stdout, String(decoding: try Data(contentsOf: err), as: UTF8.self))
 }
 
 func firstMatch(_ pattern: String, in text: String) -> String? { allMatches(pattern, in: text).first }
