@@ -55,6 +55,7 @@ enum JSONErrors {
       report.message = reason
     case .unknownProperty:
       report.kind = .unknownProperty
+      report.option = command == "graph" ? "--highlight" : "--property"
     case .modelError(let modelError):
       report.kind = .modelError
       report.trace = modelError.trace
