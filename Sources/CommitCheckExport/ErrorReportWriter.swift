@@ -40,20 +40,15 @@ public struct ErrorReport: Sendable {
   /// For a model error: the trace to the state where it happened.
   public var trace: Trace?
   /// The model file the diagnostics point into.
-  public var file: String
-  public var diagnostics: [Diagnostic]
+  public var file = ""
+  public var diagnostics: [Diagnostic] = []
   public var exitCode: Int32
 
-  public init(command: String?, kind: Kind, message: String, option: String? = nil, stopReason: StopReason? = nil,
-              trace: Trace? = nil, file: String = "", diagnostics: [Diagnostic] = [], exitCode: Int32) {
+  /// An error with no option, stop reason, trace or diagnostics; set those that apply.
+  public init(command: String?, kind: Kind, message: String, exitCode: Int32) {
     self.command = command
     self.kind = kind
     self.message = message
-    self.option = option
-    self.stopReason = stopReason
-    self.trace = trace
-    self.file = file
-    self.diagnostics = diagnostics
     self.exitCode = exitCode
   }
 }
