@@ -70,7 +70,7 @@ public struct CheckReport: Sendable {
   public var parameters: [(name: String, value: Int)]
   public var network: NetworkSemantics
   public var capacity: Int
-  public var failures: [(name: String, budget: Int)]
+  public var failures: [FailureAllowance]
   public var states: Int
   public var transitions: Int
   public var depth: Int

@@ -20,8 +20,48 @@ public struct TraceStep: Sendable {
   public var newState: String?
   public var sends: [String] = []
   public var changes: [String] = []
+  /// `message`, `sends` and `changes` as values, for scripts: the message with its fields, each
+  /// send with its source and target, each change with the value before.
+  public var messageDetail: TraceMessage?
+  public var sendDetails: [TraceSend] = []
+  public var changeDetails: [TraceChange] = []
   /// A one-line account: `Participant[2] receives Prepare from Coordinator → prepared; sends ...`
   public var text: String
+}
+
+/// A message as a trace shows it: its type, each field's value, and the text `Vote(yes: true)`.
+public struct TraceMessage: Sendable {
+  public var name: String
+  public var fields: [(name: String, value: TraceValue)]
+  public var text: String
+}
+
+/// A message field's value, typed: a boolean, a number, or a name (an enumeration case or a
+/// process).
+public enum TraceValue: Sendable, Hashable {
+  case bool(Bool)
+  case int(Int)
+  case name(String)
+}
+
+/// A message a step put in flight (in the initial state: a message in flight), `copies` times.
+public struct TraceSend: Sendable {
+  public var message: TraceMessage
+  public var from: String
+  public var to: String
+  public var copies: Int
+}
+
+/// A variable a step changed: one entry of a map variable (its `key`), or a whole variable.
+public struct TraceChange: Sendable {
+  public var process: String
+  public var variable: String
+  public var key: String?
+  public var value: String
+  public var previous: String
+
+  /// `decision[Participant[1]] = commit`, as the step's text shows it.
+  public var text: String { "\(variable)\(key.map { "[\($0)]" } ?? "") = \(value)" }
 }
 
 public struct Trace: Sendable {
@@ -77,13 +117,34 @@ extension Exploration {
   }
 
   func describeInitial(_ slots: [Int]) -> TraceStep {
-    let inFlight = system.messagesInFlight(slots).map { messageLine($0) }
+    let flights = system.messagesInFlight(slots)
+    let inFlight = flights.map { messageLine(($0.source, $0.target, $0.text, $0.copies)) }
     var text = "initial state: " + system.processes.indices.map { p in
       "\(system.processes[p].name) \(controlName(slots, p))"
     }.joined(separator: ", ")
     if !inFlight.isEmpty { text += "; in flight: " + inFlight.joined(separator: ", ") }
-    return TraceStep(index: 0, action: nil, state: slots, process: nil, kind: "initial",
-                     transition: "initial", sends: inFlight, text: text)
+    var step = TraceStep(index: 0, action: nil, state: slots, process: nil, kind: "initial",
+                         transition: "initial", sends: inFlight, text: text)
+    step.sendDetails = flights.map { m in
+      TraceSend(message: traceMessage(m.message, valuation: m.valuation), from: system.processes[m.source].name,
+                to: system.processes[m.target].name, copies: m.copies)
+    }
+    return step
+  }
+
+  /// A message type under a valuation, with its fields typed.
+  func traceMessage(_ message: Int, valuation: Int) -> TraceMessage {
+    TraceMessage(name: system.messages[message].name,
+                 fields: system.messageFields(message, valuation: valuation).map { ($0.name, traceValue($0.value, $0.domain)) },
+                 text: system.messageText(message, valuation: valuation))
+  }
+
+  func traceValue(_ value: Int, _ domain: Domain) -> TraceValue {
+    switch domain {
+    case .bool: .bool(value != 0)
+    case .range: .int(value)
+    case .enumeration, .process, .set, .map: .name(system.describe(value: value, domain: domain))
+    }
   }
 
   func controlName(_ slots: [Int], _ p: Int) -> String {
@@ -96,7 +157,7 @@ extension Exploration {
   }
 
   /// The message an action refers to (received, lost or duplicated), read from the state before.
-  func actionMessage(_ a: Action, before: [Int]) -> (text: String, source: Int, target: Int)? {
+  func actionMessage(_ a: Action, before: [Int]) -> FlightMessage? {
     guard a.message >= 0, a.kind == .receive || a.kind == .lose || a.kind == .duplicate else { return nil }
     let c = system.channels[Int(a.message)]
     if system.network == .fifo {
@@ -104,9 +165,10 @@ extension Exploration {
       let code = before[c.slot + position]
       guard code > 0 else { return nil }
       let (m, v) = system.fifoMessage(code: code - 1)
-      return (system.messageText(m, valuation: v), c.source, c.target)
+      return FlightMessage(text: system.messageText(m, valuation: v), source: c.source, target: c.target, message: m, valuation: v)
     }
-    return (system.messageText(c.message, valuation: c.valuation), c.source, c.target)
+    return FlightMessage(text: system.messageText(c.message, valuation: c.valuation), source: c.source, target: c.target,
+                         message: c.message, valuation: c.valuation)
   }
 
   func describe(from before: [Int], action: Action?, to after: [Int], index: Int) -> TraceStep {
@@ -122,6 +184,7 @@ extension Exploration {
       step.message = msg.text
       step.messageFrom = system.processes[msg.source].name
       step.messageTo = system.processes[msg.target].name
+      step.messageDetail = traceMessage(msg.message, valuation: msg.valuation)
     }
     var text: String
     switch a.kind {
@@ -151,10 +214,12 @@ extension Exploration {
         let decision = system.decision(after, process: p).map { " (decides \($0.rawValue))" } ?? ""
         text += " → \(step.newState!)\(decision)"
       }
-      step.changes = variableChanges(p, before, after)
+      step.changeDetails = variableChanges(p, before, after)
+      step.changes = step.changeDetails.map(\.text)
     }
     if a.process >= 0 && !a.kind.isFailure {
-      step.sends = sentMessages(before, after, consumed: a.kind == .receive ? msg : nil)
+      step.sendDetails = sentMessages(before, after, consumed: a.kind == .receive ? msg : nil)
+      step.sends = step.sendDetails.map { "\($0.message.text) to \($0.to)" }
     }
     if !step.sends.isEmpty { text += "; sends " + step.sends.joined(separator: ", ") }
     if !step.changes.isEmpty { text += "; " + step.changes.joined(separator: ", ") }
@@ -162,26 +227,35 @@ extension Exploration {
     return step
   }
 
-  func variableChanges(_ p: Int, _ before: [Int], _ after: [Int]) -> [String] {
+  func variableChanges(_ p: Int, _ before: [Int], _ after: [Int]) -> [TraceChange] {
     let info = system.processes[p]
-    var out: [String] = []
+    var out: [TraceChange] = []
+    func change(_ name: String, key: String?, _ domain: Domain, _ old: Int, _ new: Int) -> TraceChange {
+      TraceChange(process: info.name, variable: name, key: key,
+                  value: system.describe(value: system.value(code: new, domain: domain), domain: domain),
+                  previous: system.describe(value: system.value(code: old, domain: domain), domain: domain))
+    }
     for v in system.roles[info.role].vars {
       let base = info.base + 2 + v.offset
       if case .map(let r, let vd) = v.domain {
         for k in 0..<system.roles[r].count where before[base + k] != after[base + k] {
           let key = system.processes[system.roles[r].firstProcess + k].name
-          out.append("\(v.name)[\(key)] = \(system.describe(value: system.value(code: after[base + k], domain: vd), domain: vd))")
+          out.append(change(v.name, key: key, vd, before[base + k], after[base + k]))
         }
       } else if before[base] != after[base] {
-        out.append("\(v.name) = \(system.describe(value: system.value(code: after[base], domain: v.domain), domain: v.domain))")
+        out.append(change(v.name, key: nil, v.domain, before[base], after[base]))
       }
     }
     return out
   }
 
   /// Messages added by a move (`Vote(yes: true) to Coordinator`).
-  func sentMessages(_ before: [Int], _ after: [Int], consumed: (text: String, source: Int, target: Int)?) -> [String] {
-    var out: [String] = []
+  func sentMessages(_ before: [Int], _ after: [Int], consumed: FlightMessage?) -> [TraceSend] {
+    var out: [TraceSend] = []
+    func send(_ message: Int, _ valuation: Int, _ c: ChannelInfo, copies: Int) {
+      out.append(TraceSend(message: traceMessage(message, valuation: valuation), from: system.processes[c.source].name,
+                           to: system.processes[c.target].name, copies: copies))
+    }
     for c in system.channels {
       if system.network == .fifo {
         let count = { (s: [Int]) in (0..<self.system.capacity).filter { s[c.slot + $0] != 0 }.count }
@@ -191,7 +265,7 @@ extension Exploration {
         if new > old {
           for k in old..<new {
             let (m, v) = system.fifoMessage(code: after[c.slot + k] - 1)
-            out.append("\(system.messageText(m, valuation: v)) to \(system.processes[c.target].name)")
+            send(m, v, c, copies: 1)
           }
         }
       } else {
@@ -199,7 +273,7 @@ extension Exploration {
         if system.network == .unordered, let consumed, consumed.source == c.source, consumed.target == c.target,
            consumed.text == system.messageText(c.message, valuation: c.valuation) { old -= 1 }
         if after[c.slot] > old || (system.network == .set && after[c.slot] > before[c.slot]) {
-          out.append("\(system.messageText(c.message, valuation: c.valuation)) to \(system.processes[c.target].name)")
+          send(c.message, c.valuation, c, copies: system.network == .set ? 1 : after[c.slot] - old)
         }
       }
     }
@@ -226,4 +300,14 @@ extension Exploration {
     }
     return out
   }
+}
+
+/// A message a move reads from the network (received, lost or duplicated): its text, its
+/// channel's ends, and its type and valuation.
+struct FlightMessage {
+  var text: String
+  var source: Int
+  var target: Int
+  var message: Int
+  var valuation: Int
 }

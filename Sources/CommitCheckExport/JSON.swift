@@ -79,3 +79,14 @@ public indirect enum JSON: Sendable {
     out += "\""
   }
 }
+
+extension JSON {
+  /// A string, or null.
+  static func nullable(_ s: String?) -> JSON { s.map { .string($0) } ?? .null }
+  /// An integer, or null.
+  static func nullable(_ i: Int?) -> JSON { i.map { .int($0) } ?? .null }
+  /// A boolean, or null.
+  static func nullable(_ b: Bool?) -> JSON { b.map { .bool($0) } ?? .null }
+  /// An array of strings.
+  static func strings(_ items: [String]) -> JSON { .array(items.map { .string($0) }) }
+}

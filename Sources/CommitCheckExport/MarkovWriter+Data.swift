@@ -3,21 +3,22 @@ import Foundation
 
 /// The machine-readable forms of a `MarkovReport`.
 extension MarkovWriter {
-  /// JSON. The names `outcomes` (with `commit`, `abort`, `blocked`, `livelock`, `violation`),
-  /// `residual`, `expected_steps`, `expected_time` and `method` are stable.
+  /// JSON (`markov.schema.json`). The names `outcomes` (with `commit`, `abort`, `blocked`,
+  /// `livelock`, `violation`), `residual`, `expected_steps`, `expected_time` and `method` are
+  /// stable. `transitions` counts the explored graph's transitions, as in every report;
+  /// `chain_transitions` the chain's, where moves between the same two states are one.
   public static func json(_ r: MarkovReport, timing: Bool = false, exploreSeconds: Double = 0) -> String {
-    var fields: [(String, JSON)] = [
-      ("model", .string(r.model)),
-      ("file", .string(r.file)),
-      ("parameters", .object(r.parameters.map { ($0.name, .int($0.value)) })),
-      ("network", .string(r.network.rawValue)),
-      ("failures", .object(r.failures.map { ($0.name, .int($0.budget)) })),
+    var fields: [(String, JSON)] = [("report", .string("markov"))]
+    fields += JSONFields.model(name: r.model, file: r.file, parameters: r.parameters, network: r.network,
+                               capacity: r.capacity, failures: r.failures)
+    fields += [
       ("rates", .object(r.rateOverrides.map { ($0.name, .double($0.rate)) })),
       ("states", .int(r.states)),
+      ("transitions", .int(r.moves)),
       ("initial_states", .int(r.initialStates)),
       ("transient_states", .int(r.transientStates)),
       ("terminal_states", .int(r.absorbingStates)),
-      ("transitions", .int(r.transitions)),
+      ("chain_transitions", .int(r.transitions)),
       ("bottom_components", byOutcome { .int(r.bottomComponents[$0.rawValue]) }),
       ("cut_states", .int(r.cutStates)),
       ("method", .string(r.solver.method.rawValue)),

@@ -4,8 +4,10 @@ import CommitCheckPetri
 /// Writes the report of `commitcheck petri`: the net's size, the bound of every place, the dead
 /// markings and the place invariants, as text or as JSON.
 ///
-/// JSON keys `places`, `transitions`, `arcs`, `bounds`, `dead_markings` and `invariants` are
-/// stable; ids (`p1`, `t1`, `a1`) are those of the PNML file.
+/// JSON (`petri.schema.json`): `states` and `transitions` count the net's reachability graph,
+/// which is the explored state graph (`isomorphic`); `places`, `net_transitions`, `arcs`,
+/// `bounds`, `dead_markings` and `invariants` describe the net, with the ids (`p1`, `t1`, `a1`)
+/// of the PNML file.
 public enum PetriReportWriter {
   /// Dead markings listed in the text report; JSON lists all.
   static let deadMarkingsShown = 20
@@ -75,28 +77,23 @@ public enum PetriReportWriter {
     let net = r.net, system = r.system
     func place(_ i: Int) -> String { "p\(i + 1)" }
     let conserving = conservation(r)
-    let fields: [(String, JSON)] = [
-      ("model", .string(system.name)),
-      ("file", .string(file)),
-      ("parameters", .object(system.parameters.map { ($0.name, .int($0.value)) })),
-      ("network", .string(system.network.rawValue)),
-      ("failures", .object(system.failureList.map { ($0.name, .int($0.budget)) })),
-      ("size", .object([("places", .int(net.places.count)), ("transitions", .int(net.transitions.count)),
+    var fields: [(String, JSON)] = [("report", .string("petri"))]
+    fields += JSONFields.model(system, file: file)
+    fields += [
+      ("states", .int(r.states)),
+      ("transitions", .int(r.edges)),
+      ("isomorphic", .bool(true)),
+      ("size", .object([("places", .int(net.places.count)), ("net_transitions", .int(net.transitions.count)),
                         ("arcs", .int(net.arcCount))])),
-      ("reachability", .object([("markings", .int(r.states)), ("edges", .int(r.edges)), ("isomorphic", .bool(true))])),
       ("places", .array(net.places.enumerated().map { i, p in
-        var o: [(String, JSON)] = [("id", .string(place(i))), ("name", .string(p.name)), ("kind", .string(kindName(p.kind)))]
-        if p.column >= 0 { o.append(("process", .string(net.processNames[p.column]))) }
-        o.append(("initial", .int(p.initial)))
-        return .object(o)
+        .object([("id", .string(place(i))), ("name", .string(p.name)), ("kind", .string(kindName(p.kind))),
+                 ("process", p.column >= 0 ? .string(net.processNames[p.column]) : .null), ("initial", .int(p.initial))])
       })),
-      ("transitions", .array(net.transitions.enumerated().map { t, tr in
-        var o: [(String, JSON)] = [("id", .string("t\(t + 1)")), ("name", .string(tr.name)), ("label", .string(tr.label)),
-                                   ("kind", .string(tr.action.kind.name))]
-        if tr.column >= 0 { o.append(("process", .string(net.processNames[tr.column]))) }
-        o.append(("inputs", arcsJSON(tr.inputs)))
-        o.append(("outputs", arcsJSON(tr.outputs)))
-        return .object(o)
+      ("net_transitions", .array(net.transitions.enumerated().map { t, tr in
+        .object([("id", .string("t\(t + 1)")), ("name", .string(tr.name)), ("label", .string(tr.label)),
+                 ("kind", .string(tr.action.kind.name)),
+                 ("process", tr.column >= 0 ? .string(net.processNames[tr.column]) : .null),
+                 ("inputs", arcsJSON(tr.inputs)), ("outputs", arcsJSON(tr.outputs))])
       })),
       ("arcs", .array(net.arcs.enumerated().map { k, a in
         let (source, target) = a.toTransition ? (place(a.place), "t\(a.transition + 1)") : ("t\(a.transition + 1)", place(a.place))

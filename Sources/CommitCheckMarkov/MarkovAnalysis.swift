@@ -54,7 +54,7 @@ public struct MarkovReport: Sendable {
   public var parameters: [(name: String, value: Int)]
   public var network: NetworkSemantics
   public var capacity: Int
-  public var failures: [(name: String, budget: Int)]
+  public var failures: [FailureAllowance]
   public var rateOverrides: [(name: String, rate: Double)]
   public var states: Int
   public var initialStates: Int

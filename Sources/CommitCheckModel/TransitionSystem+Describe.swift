@@ -1,3 +1,5 @@
+import CommitCheckLanguage
+
 /// Human-readable names for values, messages and actions, as traces print them.
 extension TransitionSystem {
   public func describe(value: Int, domain: Domain) -> String {
@@ -29,15 +31,23 @@ extension TransitionSystem {
   public func messageText(_ message: Int, valuation: Int) -> String {
     let m = messages[message]
     if m.fieldNames.isEmpty { return m.name }
+    let parts = messageFields(message, valuation: valuation).map { "\($0.name): \(describe(value: $0.value, domain: $0.domain))" }
+    return "\(m.name)(\(parts.joined(separator: ", ")))"
+  }
+
+  /// Each field of a message type under a valuation: its name, value and domain, in declaration
+  /// order.
+  public func messageFields(_ message: Int, valuation: Int) -> [(name: String, value: Int, domain: Domain)] {
+    let m = messages[message]
     var stride = 1
-    var parts: [String] = []
+    var fields: [(String, Int, Domain)] = []
     for (k, d) in m.fieldDomains.enumerated() {
       let size = domainSize(d)
       let code = (valuation / stride) % size
       stride *= size
-      parts.append("\(m.fieldNames[k]): \(describe(value: value(code: code, domain: d), domain: d))")
+      fields.append((m.fieldNames[k], value(code: code, domain: d), d))
     }
-    return "\(m.name)(\(parts.joined(separator: ", ")))"
+    return fields
   }
 
   func domainSize(_ d: Domain) -> Int {
@@ -51,17 +61,20 @@ extension TransitionSystem {
     }
   }
 
-  /// Messages in flight in a state: (source, target, text, copies), in channel order.
-  public func messagesInFlight(_ slots: [Int]) -> [(source: Int, target: Int, text: String, copies: Int)] {
-    var out: [(Int, Int, String, Int)] = []
+  /// Messages in flight in a state: (source, target, text, copies) and the message type and
+  /// valuation the text shows, in channel order.
+  public func messagesInFlight(_ slots: [Int])
+    -> [(source: Int, target: Int, text: String, copies: Int, message: Int, valuation: Int)]
+  {
+    var out: [(Int, Int, String, Int, Int, Int)] = []
     for c in channels {
       if network == .fifo {
         for k in 0..<capacity where slots[c.slot + k] != 0 {
           let (m, v) = fifoMessage(code: slots[c.slot + k] - 1)
-          out.append((c.source, c.target, messageText(m, valuation: v), 1))
+          out.append((c.source, c.target, messageText(m, valuation: v), 1, m, v))
         }
       } else if slots[c.slot] > 0 {
-        out.append((c.source, c.target, messageText(c.message, valuation: c.valuation), slots[c.slot]))
+        out.append((c.source, c.target, messageText(c.message, valuation: c.valuation), slots[c.slot], c.message, c.valuation))
       }
     }
     return out
@@ -93,15 +106,15 @@ extension TransitionSystem {
 
   /// The failure budgets in force, in a fixed order (`crash Coordinator` 1, `lose` 2, ...),
   /// leaving out those that are 0.
-  public var failureList: [(name: String, budget: Int)] {
-    var out: [(String, Int)] = []
+  public var failureList: [FailureAllowance] {
+    var out: [FailureAllowance] = []
     for (r, role) in roles.enumerated() {
-      if failures.crash[r] > 0 { out.append(("crash \(role.name)", failures.crash[r])) }
-      if failures.recover[r] > 0 { out.append(("recover \(role.name)", failures.recover[r])) }
+      if failures.crash[r] > 0 { out.append(FailureAllowance(kind: .crash, role: role.name, budget: failures.crash[r])) }
+      if failures.recover[r] > 0 { out.append(FailureAllowance(kind: .recover, role: role.name, budget: failures.recover[r])) }
     }
-    if failures.lose > 0 { out.append(("lose", failures.lose)) }
-    if failures.duplicate > 0 { out.append(("duplicate", failures.duplicate)) }
-    if failures.partition > 0 { out.append(("partition", failures.partition)) }
+    if failures.lose > 0 { out.append(FailureAllowance(kind: .lose, role: nil, budget: failures.lose)) }
+    if failures.duplicate > 0 { out.append(FailureAllowance(kind: .duplicate, role: nil, budget: failures.duplicate)) }
+    if failures.partition > 0 { out.append(FailureAllowance(kind: .partition, role: nil, budget: failures.partition)) }
     return out
   }
 
@@ -131,4 +144,22 @@ extension ActionKind {
     case .partition: "partition"
     }
   }
+}
+
+/// One failure budget in force: how many failures of a kind a run may have, and for crashes and
+/// recoveries, of which role's processes.
+public struct FailureAllowance: Sendable, Hashable {
+  public var kind: FailureKind
+  /// The role, for `crash` and `recover`; nil for the network's failures.
+  public var role: String?
+  public var budget: Int
+
+  public init(kind: FailureKind, role: String?, budget: Int) {
+    self.kind = kind
+    self.role = role
+    self.budget = budget
+  }
+
+  /// `crash Coordinator`, `lose`: the budget's name as reports print it.
+  public var name: String { role.map { "\(kind.rawValue) \($0)" } ?? kind.rawValue }
 }

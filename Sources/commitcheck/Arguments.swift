@@ -276,6 +276,12 @@ struct ModelOptions {
   }
 }
 
+/// The outputs of a command whose JSON report goes to standard output and whose drawing, if
+/// any, to `--output` (which then cannot be standard output: the report is there).
+func reportAndDrawing(_ output: String?) -> [(option: String, path: String?)] {
+  [("the JSON report", nil)] + (output.map { [("--output", $0)] } ?? [])
+}
+
 /// `512M`, `2G`, `1.5G`, `4096K` or plain bytes.
 func parseSize(_ text: String) -> Int? {
   let units: [Character: Double] = ["K": 1024, "M": 1_048_576, "G": 1_073_741_824, "T": 1_099_511_627_776]

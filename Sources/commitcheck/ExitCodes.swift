@@ -36,8 +36,10 @@ enum ExitCode {
   }
 }
 
-/// Prints why an analysis gave no result and returns the exit code for it.
+/// Prints why an analysis gave no result (and, with `--format json`, the same as JSON on
+/// standard output) and returns the exit code for it.
 func fail(_ error: CommitCheckError) -> Int32 {
+  JSONErrors.print(JSONErrors.report(error))
   if case .invalidModel(let file, let source, let diagnostics) = error {
     // A diagnostic without a place in the file is about a value the command line gave.
     for d in diagnostics {

@@ -17,7 +17,10 @@ struct GraphCommand {
                            crashed flag); each node and edge says how many it stands for
       --highlight NAME     draw the counterexample of property NAME in bold
       --max-nodes K        refuse to draw more than K nodes (default 2,000)
-      --output FILE        write to FILE instead of standard output
+      --format dot|json    the DOT drawing (default), or a JSON summary on standard output (states,
+                           edges, nodes drawn, the highlighted property's verdict); with json the
+                           DOT is written only to --output
+      --output FILE        write the DOT to FILE instead of standard output
       -h, --help           show this help
 
     exit codes: 0 written, 2 bad input, usage or too many nodes, 3 exploration stopped at a limit
@@ -29,6 +32,7 @@ struct GraphCommand {
   var highlight: String?
   var maxNodes = 2_000
   var output: String?
+  var json = false
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
     var model = ModelOptions()
@@ -42,6 +46,7 @@ struct GraphCommand {
         maxNodes = try cursor.count()
         guard maxNodes > 0 else { throw UsageError(message: "--max-nodes must be at least 1") }
       case "--output": output = try cursor.value()
+      case "--format": json = try cursor.choice(["dot": false, "json": true])
       default: return false
       }
       return true
@@ -53,7 +58,7 @@ struct GraphCommand {
 
   func run() -> Int32 {
     do throws(CommitCheckError) {
-      let outputs = try model.outputs([("--output", output)])
+      let outputs = try model.outputs(json ? reportAndDrawing(output) : [("--output", output)])
       let loaded = try model.load()
       model.printCommandLineWarnings(loaded)
       let options = try model.explorerOptions(loaded)
@@ -72,12 +77,19 @@ struct GraphCommand {
           printError("commitcheck: property '\(result.name)' \(result.verdict == .holds ? "holds" : "has no counterexample"); nothing to highlight")
         }
       }
-      let cancellation = model.cancellation
-      let dot = graph.quotient.map {
-        DotWriter.collapsedGraph(graph.exploration, quotient: $0, highlight: shown, cancellation: cancellation)
-      } ?? DotWriter.stateGraph(graph.exploration, marks: graph.marks, highlight: shown, cancellation: cancellation)
-      if let reason = cancellation.reason { throw .stopped(reason: reason, phase: "drawing the state graph") }
-      try outputs.write([dot], stop: stopSignal)
+      var texts: [String] = []
+      if json {
+        texts.append(DrawingSummaryWriter.graph(graph.exploration, file: loaded.file, marks: graph.marks,
+                                                quotient: graph.quotient, highlight: graph.highlight, output: output))
+      }
+      if !json || output != nil {
+        let cancellation = model.cancellation
+        texts.append(graph.quotient.map {
+          DotWriter.collapsedGraph(graph.exploration, quotient: $0, highlight: shown, cancellation: cancellation)
+        } ?? DotWriter.stateGraph(graph.exploration, marks: graph.marks, highlight: shown, cancellation: cancellation))
+        if let reason = cancellation.reason { throw .stopped(reason: reason, phase: "drawing the state graph") }
+      }
+      try outputs.write(texts, stop: stopSignal)
       return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
       return fail(error)

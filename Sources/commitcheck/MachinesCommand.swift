@@ -15,7 +15,10 @@ struct MachinesCommand {
     options:
       --explore            explore the model and mark what it never uses
     \(ModelOptions.help())
-      --output FILE        write to FILE instead of standard output
+      --format dot|json    the DOT drawing (default), or a JSON summary on standard output (roles,
+                           control states, transitions with their lines, and with --explore what
+                           is never used); with json the DOT is written only to --output
+      --output FILE        write the DOT to FILE instead of standard output
       -h, --help           show this help
 
     exit codes: 0 written, 2 bad input or usage, 3 exploration stopped at a limit
@@ -25,6 +28,7 @@ struct MachinesCommand {
   var model = ModelOptions()
   var explore = false
   var output: String?
+  var json = false
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
     var model = ModelOptions()
@@ -34,6 +38,7 @@ struct MachinesCommand {
         try cursor.noValue()
         explore = true
       case "--output": output = try cursor.value()
+      case "--format": json = try cursor.choice(["dot": false, "json": true])
       default: return false
       }
       return true
@@ -45,22 +50,27 @@ struct MachinesCommand {
 
   func run() -> Int32 {
     do throws(CommitCheckError) {
-      let outputs = try model.outputs([("--output", output)])
+      let outputs = try model.outputs(json ? reportAndDrawing(output) : [("--output", output)])
       let loaded = try model.load()
       model.printCommandLineWarnings(loaded)
       let options = explore ? try model.explorerOptions(loaded) : nil
       let drawn = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.roleMachines(exploring: options, progress: progress)
       }
-      if let usage = drawn.usage {
+      if let usage = drawn.usage, !json {
         let unused = DotWriter.unusedParts(loaded.system, drawn.machines, usage: usage)
         printError(unused.isEmpty
           ? "every control state and transition is used in the \(ReportWriter.grouped(drawn.states)) states explored"
           : "never used in the \(ReportWriter.grouped(drawn.states)) states explored:\n"
             + unused.map { "  " + $0 }.joined(separator: "\n"))
       }
-      let dot = DotWriter.machines(loaded.system, drawn.machines, usage: drawn.usage)
-      try outputs.write([dot], stop: stopSignal)
+      var texts: [String] = []
+      if json {
+        texts.append(DrawingSummaryWriter.machines(loaded.system, file: loaded.file, drawn.machines, usage: drawn.usage,
+                                                   states: drawn.usage == nil ? nil : drawn.states, output: output))
+      }
+      if !json || output != nil { texts.append(DotWriter.machines(loaded.system, drawn.machines, usage: drawn.usage)) }
+      try outputs.write(texts, stop: stopSignal)
       return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
       return fail(error)

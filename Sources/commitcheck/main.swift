@@ -51,8 +51,9 @@ case "help":
     exit(0)
   }
   guard let command = commands.first(where: { $0.name == topic }) else {
-    printError("commitcheck: error: no help for '\(topic)': it is not a command"
-      + Suggestion.hint(for: topic, among: commandNames) + "\nRun 'commitcheck --help' for usage.")
+    let message = "no help for '\(topic)': it is not a command" + Suggestion.hint(for: topic, among: commandNames)
+    printError("commitcheck: error: \(message)\nRun 'commitcheck --help' for usage.")
+    JSONErrors.print(JSONErrors.usage(message, command: "help"))
     exit(ExitCode.badInput)
   }
   print(command.help, terminator: "")
@@ -62,14 +63,16 @@ case "--version":
   exit(0)
 default:
   guard let command = commands.first(where: { $0.name == name }) else {
-    printError("commitcheck: error: unknown command '\(name)'" + Suggestion.hint(for: name, among: commandNames)
-      + "\nRun 'commitcheck --help' for usage.")
+    let message = "unknown command '\(name)'" + Suggestion.hint(for: name, among: commandNames)
+    printError("commitcheck: error: \(message)\nRun 'commitcheck --help' for usage.")
+    JSONErrors.print(JSONErrors.usage(message, command: nil))
     exit(ExitCode.badInput)
   }
   do {
     exit(try command.run(arguments.dropFirst()))
   } catch {
     printError("commitcheck: error: \(error.message)\nRun 'commitcheck \(name) --help' for usage.")
+    JSONErrors.print(JSONErrors.usage(error.message))
     exit(ExitCode.badInput)
   }
 }

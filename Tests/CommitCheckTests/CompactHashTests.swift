@@ -51,6 +51,7 @@ import Testing
     #expect(ReportWriter.text(compact).hasPrefix("HASH COMPACTION: 64-bit fingerprints"))
     #expect(ReportWriter.json(compact).contains("\"omission_bound\""))
     #expect(ReportWriter.json(exact).contains("\"hash_compaction\": null"))
+    #expect(reportProblems(ReportWriter.json(compact)) == [] && reportProblems(ReportWriter.json(exact)) == [])
   }
 
   @Test("Termination on a cyclic graph is unknown under compaction, with exit code 3")

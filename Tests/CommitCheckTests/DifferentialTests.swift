@@ -58,7 +58,8 @@ struct DifferentialTests {
     coverage.complete = report.complete
     coverage.violated = report.violated
 
-    // The JSON parses back and says what the report says.
+    // The JSON follows its schema, parses back and says what the report says.
+    #expect(reportProblems(json) == [], context)
     let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
     #expect(parsed?["complete"] as? Bool == report.complete, context)
     #expect((parsed?["properties"] as? [Any])?.count == report.properties.count, context)

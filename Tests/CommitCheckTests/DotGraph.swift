@@ -307,8 +307,9 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
   process.waitUntilExit()
   try outHandle.close()
   try errHandle.close()
-  return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self),
-          String(decoding: try Data(contentsOf: err), as: UTF8.self))
+  let stdout = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+  expectValidJSONOutput(arguments, stdout)
+  return (process.terminationStatus, stdout, String(decoding: try Data(contentsOf: err), as: UTF8.self))
 }
 
 func firstMatch(_ pattern: String, in text: String) -> String? { allMatches(pattern, in: text).first }

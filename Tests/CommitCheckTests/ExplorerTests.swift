@@ -273,6 +273,7 @@ struct ExplorerTests {
     #expect(report.properties.allSatisfy { $0.verdict == .unknown })
     #expect(report.outcome == .stopped(.maxStates))  // exit code 3
     #expect(ReportWriter.json(report).contains("\"complete\": false"))
+    #expect(reportProblems(ReportWriter.json(report)) == [])
   }
 }
 
@@ -323,6 +324,7 @@ struct ThreadEquivalenceTests {
     }
     #expect(reports[0] == reports[1])
     #expect(reports[0] == reports[2])
+    #expect(reportProblems(reports[0]) == [])
   }
 
   @Test("Expanding a batch while the previous one merges changes nothing, with or without edges")

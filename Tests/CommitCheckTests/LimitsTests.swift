@@ -104,5 +104,7 @@ func runTool(_ arguments: [String], signal: Int32, after seconds: Double) throws
   let output = out.fileHandleForReading.readDataToEndOfFile()
   let errors = err.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+  let stdout = String(decoding: output, as: UTF8.self)
+  expectValidJSONOutput(arguments, stdout)
+  return (process.terminationStatus, stdout, String(decoding: errors, as: UTF8.self))
 }

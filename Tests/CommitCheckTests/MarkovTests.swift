@@ -295,6 +295,7 @@ struct MarkovTests {
     let a = try make(), b = try make()
     #expect(MarkovWriter.text(a) == MarkovWriter.text(b))
     #expect(MarkovWriter.json(a) == MarkovWriter.json(b))
+    #expect(reportProblems(MarkovWriter.json(a)) == [])
     #expect(MarkovWriter.csv(a) == MarkovWriter.csv(b))
     let object = try JSONSerialization.jsonObject(with: Data(MarkovWriter.json(a).utf8)) as! [String: Any]
     let outcomes = object["outcomes"] as! [String: Any]

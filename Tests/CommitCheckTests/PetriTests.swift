@@ -374,6 +374,7 @@ struct PetriTests {
     #expect(a.pnml == b.pnml)
     #expect(PetriDotWriter.dot(a.analysis.net) == PetriDotWriter.dot(b.analysis.net))
     #expect(PetriReportWriter.json(a.analysis, file: "m") == PetriReportWriter.json(b.analysis, file: "m"))
+    #expect(reportProblems(PetriReportWriter.json(a.analysis, file: "m")) == [])
     #expect(PetriReportWriter.text(a.analysis, file: "m") == PetriReportWriter.text(b.analysis, file: "m"))
   }
 }
