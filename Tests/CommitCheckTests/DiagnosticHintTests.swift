@@ -152,7 +152,13 @@ struct DiagnosticHintTests {
     #expect(model.warnings == [Diagnostic.warning(String(Self.recoverWarning.dropFirst("commitcheck: warning: ".count)), at: .none)])
     let report = model.check()
     #expect(ReportWriter.text(report).components(separatedBy: "\n").filter { $0.contains("warning") } == [Self.recoverWarning])
-    #expect(ReportWriter.json(report).contains("\"\(Self.recoverWarning)\""))
+    // JSON warnings are diagnostics: a command-line value has no file, line or column.
+    let message = String(Self.recoverWarning.dropFirst("commitcheck: warning: ".count))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(ReportWriter.json(report).utf8)) as? [String: Any])
+    let warnings = try #require(json["warnings"] as? [[String: Any]])
+    #expect(warnings.count == 1)
+    #expect(warnings.first?["message"] as? String == message && warnings.first?["severity"] as? String == "warning")
+    #expect(warnings.first?["line"] is NSNull)
     // With a crash budget, from the model or the command line, the recoveries can happen.
     options.crash["Participant"] = 1
     #expect(try compile(Self.commandLineModel, options).warnings.isEmpty)

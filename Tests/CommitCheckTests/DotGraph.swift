@@ -283,7 +283,9 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, 
   guard FileManager.default.isExecutableFile(atPath: tool.path) else {
     throw ToolMissing(description: "no commitcheck executable near \(bundle.path); build it first")
   }
-  return try runProcess(tool, arguments, in: directory)
+  let (code, stdout, stderr) = try runProcess(tool, arguments, in: directory)
+  expectValidJSONOutput(arguments, stdout)
+  return (code, stdout, stderr)
 }
 
 /// Runs `executable` with `arguments` (stdin empty), in `directory` if given, and returns its exit
@@ -307,9 +309,8 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
   process.waitUntilExit()
   try outHandle.close()
   try errHandle.close()
-  let stdout = String(decoding: try Data(contentsOf: out), as: UTF8.self)
-  expectValidJSONOutput(arguments, stdout)
-  return (process.terminationStatus, stdout, String(decoding: try Data(contentsOf: err), as: UTF8.self))
+  return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self),
+          String(decoding: try Data(contentsOf: err), as: UTF8.self))
 }
 
 func firstMatch(_ pattern: String, in text: String) -> String? { allMatches(pattern, in: text).first }
