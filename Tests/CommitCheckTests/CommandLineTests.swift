@@ -165,6 +165,14 @@ struct UsageTests {
     }
   }
 
+  @Test("A memory limit above the machine's memory is accepted with a warning")
+  func maxMemoryWarning() throws {
+    // 1 PiB is more than any machine this runs on has.
+    let (code, _, err) = try runTool(["check", modelPath("two-phase-commit"), "--param", "N=2", "--max-memory", "1048576G", "-q"])
+    #expect(code == 0)
+    #expect(err.hasPrefix("commitcheck: warning: --max-memory 1048576G is more than this machine's memory"))
+  }
+
   @Test("Help lists only the options a command accepts")
   func helpPerCommand() throws {
     let (_, petri, _) = try runTool(["petri", "--help"])
@@ -184,6 +192,19 @@ struct UsageTests {
     let (code, _, err) = try runTool(["check", fifo])
     #expect(code == 2)
     #expect(err.contains("it is a FIFO"))
+  }
+}
+
+struct DrnLabelTests {
+  @Test("The DRN export names the outcome classes no state carries, which DRN cannot declare")
+  func absentClassesNamed() throws {
+    var compile = CompileOptions()
+    compile.parameters["N"] = 2
+    let analysis = try loadModel(path: modelPath("two-phase-commit"), options: compile).markov()
+    // Without failures 2PC only commits or aborts: no state is blocked, livelocked or violating.
+    let lines = DrnWriter.text(analysis).split(separator: "\n")
+    #expect(lines[1] == "// no state is labelled \"blocked\", \"livelock\", \"violation\": probability 0, and Storm reports such a label as unknown")
+    #expect(!lines.contains { $0.hasPrefix("state ") && $0.contains("livelock") })
   }
 }
 
