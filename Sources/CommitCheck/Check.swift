@@ -37,9 +37,23 @@ extension LoadedModel {
     let cyclic = exploration.hasBackEdge || exploration.firstStuck != nil
       || system.properties.contains { $0.kind == .eventually }
     if options.symmetry != nil, exploration.complete, exploration.firstBlocked == nil, cyclic {
+      // The first pass's `hasBackEdge` over-approximates (any move to the same or an earlier
+      // level). The quotient's edges tell exactly: every concrete cycle maps to a closed walk of
+      // the quotient, so a quotient without a cycle (self-loops included) has a concrete graph
+      // without one. Then no livelock exists, and every verdict is one of orbits: blocked states,
+      // invariants, and (on an acyclic graph) `eventually`, since each path of the quotient lifts
+      // to a concrete path and the properties cannot tell instances apart.
+      var withEdges = options
+      withEdges.keepEdges = true
+      var quotient = Explorer().explore(system, options: withEdges, progress: progress)
+      quotient.seconds += exploration.seconds
+      if !quotient.complete || !quotient.hasCycle() {
+        return CheckRun(report: report(quotient), exploration: quotient)
+      }
       // Weak fairness is per instance, and a cycle of the quotient may take a move of one
       // instance where the concrete run takes another's: livelocks and `eventually` are decided
       // on the unreduced graph. Blocked states and invariants are properties of orbits.
+      exploration = quotient
       var full = options
       full.symmetry = nil
       var report = run(full, progress: progress).report

@@ -18,8 +18,12 @@ public struct LoadedModel: Sendable {
   /// the model's own.
   public var propertyNames: [String] { ["atomicity", "termination"] + system.properties.map(\.name) }
 
-  /// The reduction by the model's `symmetric` role, for `ExplorerOptions.symmetry`.
-  public func symmetryReduction() throws(CommitCheckError) -> Symmetry {
+  /// The reduction by the model's `symmetric` role, for `ExplorerOptions.symmetry`; nil when
+  /// that role has a single instance, where the reduction is the identity (so a sweep over
+  /// N = 1, 2, ... can pass `--symmetry` throughout).
+  public func symmetryReduction() throws(CommitCheckError) -> Symmetry? {
+    let symmetric = system.roles.filter(\.symmetric)
+    if !symmetric.isEmpty, symmetric.allSatisfy({ $0.count == 1 }) { return nil }
     do {
       return try Symmetry(system)
     } catch {
