@@ -124,15 +124,22 @@ extension LoadedModel {
     if options.symmetry != nil {
       throw .invalidOption(option: "--symmetry", reason: "the net's reachability graph is the unreduced state graph")
     }
+    var limits = limits
+    let cancellation = Cancellation(stop: options.stop, deadline: options.timeout.map { Date() + $0 })
+    limits.cancellation = cancellation
     let exploration = try completeExploration(options, progress: progress)
+    let analysis: PetriAnalysis
     do {
-      return try PetriAnalysis(exploration: exploration, invariantLimits: limits)
+      analysis = try PetriAnalysis(exploration: exploration, invariantLimits: limits)
     } catch {
       switch error.reason {
       case .notRepresentable: throw .unsupported(reason: error.message)
+      case .stopped: throw .stopped(reason: cancellation.reason ?? .interrupted, phase: "building the Petri net")
       case .incompleteExploration, .modelError, .internalError: throw .internalError(error.message)
       }
     }
+    if let reason = cancellation.reason { throw .stopped(reason: reason, phase: "analysing the Petri net") }
+    return analysis
   }
 
   /// An exploration of every reachable state with its edges, for the analyses that need the

@@ -1,26 +1,7 @@
 import CommitCheckExplorer
-import Foundation
 
-/// When a long computation must stop: a signal asked for it, or its deadline passed.
-///
-/// The solvers check it once per sweep, step or batch of components, so a signal or `--timeout`
-/// ends even a very long solve promptly.
-public struct Cancellation: Sendable {
-  public var stop: StopSignal?
-  public var deadline: Date?
-
-  public init(stop: StopSignal? = nil, deadline: Date? = nil) {
-    self.stop = stop
-    self.deadline = deadline
-  }
-
-  /// Why to stop now, if at all.
-  public var reason: StopReason? {
-    if let stop, stop.requested != 0 { return .interrupted }
-    if let deadline, Date() >= deadline { return .timeout }
-    return nil
-  }
-
+extension Cancellation {
+  /// Throws `MarkovError.stopped` once the computation must stop.
   func check() throws(MarkovError) {
     if let reason { throw .stopped(reason) }
   }

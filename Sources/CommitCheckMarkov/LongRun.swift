@@ -1,3 +1,4 @@
+import CommitCheckExplorer
 extension MarkovAnalysis {
   /// Long-run fractions of time when every state of a commit, abort, blocked or violation
   /// bottom component also restarts the transaction (back to the initial states) at `rate`.

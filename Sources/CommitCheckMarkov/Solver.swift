@@ -1,3 +1,4 @@
+import CommitCheckExplorer
 /// How a chain's linear systems were solved.
 public enum SolverMethod: String, Sendable {
   /// Every transient component is a single state: reverse topological order, no iteration.

@@ -1,3 +1,4 @@
+import CommitCheckExplorer
 import Foundation
 
 /// A distribution over the chain's states, summed up the way the report prints it: by outcome

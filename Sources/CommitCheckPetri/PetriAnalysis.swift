@@ -52,8 +52,10 @@ public struct PetriAnalysis: Sendable {
       throw PetriError(.notRepresentable, "the model has \(ex.initialCount) initial states (a 'choose' in a 'start' block), but a place/transition net has one initial marking")
     }
     let reads = system.transitions.map(\.reads)
-    let (net, enc, edgeTransitions) = try PetriNet.construct(ex, reads: reads)
-    let (bounds, dead) = try PetriNet.verify(net, enc, ex, edgeTransitions: edgeTransitions, reads: reads)
+    let cancellation = invariantLimits.cancellation
+    let (net, enc, edgeTransitions) = try PetriNet.construct(ex, reads: reads, cancellation: cancellation)
+    let (bounds, dead) = try PetriNet.verify(net, enc, ex, edgeTransitions: edgeTransitions, reads: reads,
+                                             cancellation: cancellation)
     self.system = system
     self.net = net
     states = ex.stateCount
@@ -91,7 +93,9 @@ extension PetriNet {
   /// exactly those of the state's edges, one per edge. Returns the place bounds and the states
   /// whose markings are dead.
   static func verify(_ net: PetriNet, _ enc: NetEncoding, _ ex: Exploration, edgeTransitions: [Int],
-                     reads: [TransitionReads]) throws(PetriError) -> ([Int], [UInt32]) {
+                     reads: [TransitionReads], cancellation: Cancellation = Cancellation()) throws(PetriError)
+    -> ([Int], [UInt32])
+  {
     let system = ex.system
     // Every transition has an input; test it only where its lowest input place is marked.
     var byAnchor = Array(repeating: [Int](), count: net.places.count)
@@ -101,6 +105,7 @@ extension PetriNet {
     var seen: Set<[ArcWeight]> = []
     var dead: [UInt32] = []
     for id in 0..<ex.stateCount {
+      if id & 1023 == 0, cancellation.reason != nil { throw PetriError(.stopped, "the check of the net was stopped") }
       let s = ex.state(UInt32(id))
       let m = enc.marking(s)
       guard seen.insert(m).inserted else {

@@ -32,7 +32,8 @@ extension PetriNet {
 
   /// Builds the net of a complete exploration, one transition per distinct (action, arcs) found
   /// on its edges; returns the net, the state encoding and each edge's transition.
-  static func construct(_ ex: Exploration, reads: [TransitionReads]) throws(PetriError)
+  static func construct(_ ex: Exploration, reads: [TransitionReads], cancellation: Cancellation = Cancellation())
+    throws(PetriError)
     -> (net: PetriNet, encoding: NetEncoding, edgeTransitions: [Int])
   {
     let system = ex.system
@@ -45,6 +46,7 @@ extension PetriNet {
     var edgeKeys = Array(repeating: -1, count: ex.edgeTargets.count)
 
     for id in 0..<ex.stateCount {
+      if id & 1023 == 0, cancellation.reason != nil { throw PetriError(.stopped, "the construction was stopped") }
       let s = ex.state(UInt32(id))
       let before = enc.marking(s)
       for e in ex.edges(of: UInt32(id)) {

@@ -124,6 +124,8 @@ public struct PetriError: Error, Sendable, CustomStringConvertible {
     case modelError
     /// The construction failed its own equivalence check: a bug, never the user's fault.
     case internalError
+    /// A signal or the deadline stopped the construction (`InvariantLimits.cancellation`).
+    case stopped
   }
 
   public var reason: Reason

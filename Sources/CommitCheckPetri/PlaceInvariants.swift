@@ -1,3 +1,4 @@
+import CommitCheckExplorer
 /// A P-semiflow: non-negative place weights whose weighted token sum never changes.
 public struct PlaceInvariant: Sendable, Hashable {
   /// Non-zero weights, ascending by place.
@@ -13,6 +14,8 @@ public struct InvariantLimits: Sendable {
   /// 0 skips the computation.
   public var rows = 20_000
   public var comparisons = 500_000_000
+  /// Stops the computation at a signal or a deadline (the result then says so).
+  public var cancellation = Cancellation()
   public init() {}
 }
 
@@ -76,6 +79,7 @@ enum PlaceInvariants {
       var next = rows.filter { $0.c[best] == 0 }
       for p in positive {
         for q in negative {
+          if let reason = limits.cancellation.reason { return stop("not computed: stopped (\(reason.rawValue))") }
           let union = zip(rows[p].support, rows[q].support).map { $0 | $1 }
           // An extreme ray of a cone cut by `processed` independent equations has at most
           // processed + 1 places in its support.

@@ -131,6 +131,19 @@ struct InterruptionTests {
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
   }
 
+  @Test("Building a Petri net honours --timeout too: exit 3 with the true reason, nothing written")
+  func petriStops() throws {
+    let dir = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // The net of 2PC at N = 5 with a coordinator crash takes far longer to build and check than
+    // its 22,696 states take to explore (in the debug build the tests use).
+    let (code, _, err) = try runTool(["petri", modelPath("two-phase-commit"), "--param", "N=5", "--crash", "Coordinator=1",
+                                      "--timeout", "1", "-q", "--pnml", dir.path + "/n.pnml"])
+    #expect(code == 3)
+    #expect(err.contains("stopped at the time limit (--timeout)"), "\(err)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+  }
+
   @Test("Interrupted while exploring, every command says so and exits 130", arguments: ["graph", "markov", "machines", "trace", "petri"])
   func interruptedExploring(command: String) throws {
     var arguments = [command] + LimitsTests.large.dropFirst()
