@@ -1,3 +1,4 @@
+import CommitCheckLanguage
 import CommitCheckExplorer
 import CommitCheckModel
 
@@ -19,8 +20,8 @@ public enum MarkovError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unknownRateName(let name, let known):
-      "unknown rate name '\(name)'; expected a transition, a choice branch or a failure kind: "
-        + known.joined(separator: ", ")
+      "unknown rate name '\(name)'" + Suggestion.hint(for: name, among: known)
+        + "; expected a transition, a choice branch or a failure kind: " + known.joined(separator: ", ")
     case .invalidRate(let name, let value):
       "the rate of '\(name)' must be a positive number, found \(value)"
     case .incompleteExploration(let why):

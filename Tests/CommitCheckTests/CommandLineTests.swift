@@ -170,6 +170,8 @@ struct UsageTests {
       (["check", model, "--max-states", "99999999999"], "commitcheck: error: --max-states must be at most 4,294,967,294"),
       (["check", model, "--crash", "Coordinator=256"], "commitcheck: error: "),
       (["check", "/dev/zero"], "commitcheck: error: cannot read '/dev/zero': it is a device, not a regular file"),
+      (["markov", model, "--param", "N=2", "--rate", "vote_yse=2"],
+       "commitcheck: error: --rate: unknown rate name 'vote_yse'; did you mean 'vote_yes'?"),
     ]
     for (arguments, expected) in cases {
       let (code, _, err) = try runTool(arguments)
