@@ -100,6 +100,13 @@ extension LoadedModel {
       throw Self.libraryError(error)
     }
     let exploration = try completeExploration(options, progress: progress)
+    // The memory limit holds for the chain too: refused before it is built, as the explorer
+    // refuses to grow past the limit.
+    let chainBytes = MarkovAnalysis.estimatedBytes(
+      states: exploration.stateCount, transitions: exploration.transitions, processes: system.processes.count)
+    if exploration.heldBytes + chainBytes > options.maxMemory {
+      throw .stopped(reason: .maxMemory, phase: "building the Markov chain (about \(chainBytes >> 20) MB more)")
+    }
     do {
       return try MarkovAnalysis(exploration: exploration, file: file, options: markov)
     } catch {

@@ -1,3 +1,5 @@
+import CommitCheckModel
+
 extension Exploration {
   /// Whether the kept edges close a cycle (a self-loop counts), by an iterative depth-first
   /// search: exact, unlike `hasBackEdge`, which any move to the same or an earlier level sets.
@@ -27,5 +29,14 @@ extension Exploration {
       }
     }
     return false
+  }
+}
+
+extension Exploration {
+  /// The bytes the finished exploration holds: its states, parents and edges (counted as the
+  /// search counts them against the memory limit).
+  public var heldBytes: Int {
+    storeBytes + (holdsStates ? stateCount * 4 : 0) + edgeTargets.count * (4 + MemoryLayout<Action>.stride)
+      + edgeStart.count * 8
   }
 }

@@ -131,6 +131,16 @@ public struct MarkovAnalysis: Sendable {
     report.seconds = Date().timeIntervalSince(started)
   }
 
+  /// A generous estimate of the bytes the chain and its solution take for an exploration of
+  /// `states` states and `transitions` moves (merged moves are fewer): per transition its
+  /// target, rate, and the solver's incoming lists (24 bytes, with room for the sorting of a
+  /// row); per state the rows, exit rates, verdicts, control states, the components' search,
+  /// the absorption probabilities of the five classes, the visits and the initial distribution
+  /// (about 200 bytes, plus 2 per process).
+  public static func estimatedBytes(states: Int, transitions: Int, processes: Int) -> Int {
+    32 * transitions + (200 + 2 * processes) * states
+  }
+
   /// Refuses options and rate names that cannot work for `system`, before anything is explored;
   /// returns the warnings about options that work but change nothing (`warnings(_:for:)`).
   @discardableResult
