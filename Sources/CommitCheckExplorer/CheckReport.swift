@@ -72,6 +72,8 @@ public struct CheckReport: Sendable {
   public var capacity: Int
   public var failures: [FailureAllowance]
   public var states: Int
+  /// Whether `states` counts orbits (the exploration was reduced by symmetry) rather than states.
+  public var countsOrbits: Bool
   public var transitions: Int
   public var depth: Int
   public var complete: Bool
@@ -113,6 +115,7 @@ public struct CheckReport: Sendable {
     capacity = system.capacity
     failures = system.failureList
     states = ex.stateCount
+    countsOrbits = ex.symmetry != nil
     transitions = ex.transitions
     depth = ex.depth
     complete = ex.complete

@@ -104,10 +104,12 @@ enum JSONFields {
     } ?? .null
   }
 
-  /// `states`, `transitions`, `depth`, `complete` and `stop_reason` of a check.
+  /// `states` (and `states_counted`: `orbits` under symmetry reduction, else `states`),
+  /// `transitions`, `depth`, `complete` and `stop_reason` of a check.
   static func exploration(_ r: CheckReport) -> [(String, JSON)] {
     [
       ("states", .int(r.states)),
+      ("states_counted", .string(r.countsOrbits ? "orbits" : "states")),
       ("transitions", .int(r.transitions)),
       ("depth", .int(r.depth)),
       ("complete", .bool(r.complete)),

@@ -33,6 +33,8 @@ struct ExactSymmetryTests {
     // states, C(3 + 3 - 1, 3) = 10 of them (closed forms).
     #expect(plain.states == 27)
     #expect(reduced.states == 10)
+    #expect(reduced.countsOrbits && !plain.countsOrbits)
+    #expect(ReportWriter.json(reduced).contains("\"states_counted\": \"orbits\""))
     #expect(reduced.notes.isEmpty)
     #expect(reduced.properties.map(\.verdict) == plain.properties.map(\.verdict))
     // Brute force, as SymmetryTests counts orbits: the smallest image of each reachable state
@@ -67,6 +69,8 @@ struct ExactSymmetryTests {
     options.symmetry = try #require(try model.symmetryReduction())
     let reduced = model.check(options: options)
     #expect(reduced.notes == [.decidedWithoutSymmetry])
+    // The report's figures are then the unreduced run's, and it says so.
+    #expect(!reduced.countsOrbits)
     #expect(reduced.properties.map(\.verdict) == model.check().properties.map(\.verdict))
   }
 
