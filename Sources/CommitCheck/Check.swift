@@ -47,7 +47,7 @@ extension LoadedModel {
       withEdges.keepEdges = true
       var quotient = Explorer().explore(system, options: withEdges, progress: progress)
       quotient.seconds += exploration.seconds
-      if !quotient.complete || !quotient.hasCycle() {
+      guard quotient.complete, let cycle = quotient.cycle() else {
         return CheckRun(report: report(quotient), exploration: quotient)
       }
       // Weak fairness is per instance, and a cycle of the quotient may take a move of one
@@ -61,7 +61,7 @@ extension LoadedModel {
       report.properties = report.properties.map { p in
         p.category == .termination || p.category == .eventually ? p : reduced.properties.first { $0.name == p.name } ?? p
       }
-      report.notes.append(.decidedWithoutSymmetry)
+      report.notes.append(.decidedWithoutSymmetry(cycle: quotient.describeCycle(cycle)))
       return CheckRun(report: report, exploration: exploration)
     }
     if exploration.needsEdges {

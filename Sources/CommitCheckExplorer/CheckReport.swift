@@ -34,14 +34,14 @@ extension Exploration {
 
 /// Something a report says about how its verdicts were reached.
 public enum ReportNote: Sendable, Hashable {
-  /// Under `--symmetry`, the reduced graph has cycles: termination and `eventually` were decided
-  /// on the unreduced graph.
-  case decidedWithoutSymmetry
+  /// Under `--symmetry`, the reduced graph has a cycle (its moves, told briefly): termination and
+  /// `eventually` were decided on the unreduced graph.
+  case decidedWithoutSymmetry(cycle: String)
 
   public var message: String {
     switch self {
-    case .decidedWithoutSymmetry:
-      "the reduced graph has cycles; termination and eventually were decided without symmetry reduction"
+    case .decidedWithoutSymmetry(let cycle):
+      "the reduced graph has a cycle (\(cycle)); termination and eventually were decided without symmetry reduction"
     }
   }
 }

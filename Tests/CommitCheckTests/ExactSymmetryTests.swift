@@ -68,7 +68,8 @@ struct ExactSymmetryTests {
     var options = ExplorerOptions()
     options.symmetry = try #require(try model.symmetryReduction())
     let reduced = model.check(options: options)
-    #expect(reduced.notes == [.decidedWithoutSymmetry])
+    // The note names the cycle that forced it: an instance flips and flops.
+    #expect(reduced.notes == [.decidedWithoutSymmetry(cycle: "A[1] flip, A[1] flop")])
     // The report's figures are then the unreduced run's, and it says so.
     #expect(!reduced.countsOrbits)
     #expect(reduced.properties.map(\.verdict) == model.check().properties.map(\.verdict))
