@@ -93,7 +93,7 @@ extension LoadedModel {
   public func markov(options: ExplorerOptions = ExplorerOptions(), markov: MarkovOptions = MarkovOptions(),
                      progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError) -> MarkovAnalysis {
     var markov = markov
-    markov.cancellation = Cancellation(stop: options.stop, deadline: options.timeout.map { Date() + $0 })
+    markov.cancellation = options.cancellation()
     do {
       try MarkovAnalysis.validate(markov, for: system)
     } catch {
@@ -132,7 +132,7 @@ extension LoadedModel {
       throw .invalidOption(option: "--symmetry", reason: "the net's reachability graph is the unreduced state graph")
     }
     var limits = limits
-    let cancellation = Cancellation(stop: options.stop, deadline: options.timeout.map { Date() + $0 })
+    let cancellation = options.cancellation()
     limits.cancellation = cancellation
     let exploration = try completeExploration(options, progress: progress)
     let analysis: PetriAnalysis

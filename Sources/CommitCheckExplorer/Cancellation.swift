@@ -20,3 +20,11 @@ public struct Cancellation: Sendable {
     return nil
   }
 }
+
+extension ExplorerOptions {
+  /// The cancellation of the phases after exploration: the same stop signal, and `timeout`
+  /// counted from `start`.
+  public func cancellation(from start: Date = Date()) -> Cancellation {
+    Cancellation(stop: stop, deadline: timeout.map { start + $0 })
+  }
+}

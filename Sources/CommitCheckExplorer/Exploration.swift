@@ -107,3 +107,15 @@ public struct Exploration: @unchecked Sendable {
   }
 }
 
+extension Exploration {
+  /// The bytes the exploration holds: its states, parents and edges, as the search counts them
+  /// against the memory limit.
+  public var heldBytes: Int { Exploration.heldBytes(storeBytes: storeBytes, of: self) }
+
+  /// What an exploration holds when its store takes `storeBytes`: the one formula of the search's
+  /// memory check and of `heldBytes`.
+  static func heldBytes(storeBytes: Int, of ex: Exploration) -> Int {
+    storeBytes + ex.storedParents.count * 4 + ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride)
+      + ex.edgeStart.count * 8
+  }
+}

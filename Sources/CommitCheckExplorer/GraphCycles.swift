@@ -1,5 +1,3 @@
-import CommitCheckModel
-
 extension Exploration {
   /// Whether the kept edges close a cycle (a self-loop counts): exact, unlike `hasBackEdge`,
   /// which any move to the same or an earlier level sets.
@@ -46,14 +44,5 @@ extension Exploration {
       let who = action.process >= 0 ? system.processes[Int(action.process)].name + " " : ""
       return who + system.actionName(action)
     }.joined(separator: ", ")
-  }
-}
-
-extension Exploration {
-  /// The bytes the finished exploration holds: its states, parents and edges (counted as the
-  /// search counts them against the memory limit).
-  public var heldBytes: Int {
-    storeBytes + (holdsStates ? stateCount * 4 : 0) + edgeTargets.count * (4 + MemoryLayout<Action>.stride)
-      + edgeStart.count * 8
   }
 }

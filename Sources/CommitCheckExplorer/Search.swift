@@ -153,9 +153,7 @@ struct Search<Store: StateStorage> {
   private func limitReached() -> StopReason? {
     if let stop = options.stop, stop.requested != 0 { return .interrupted }
     if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout { return .timeout }
-    let ex = run.ex
-    let held = store.bytes + ex.storedParents.count * 4
-      + ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + ex.edgeStart.count * 8
+    let held = Exploration.heldBytes(storeBytes: store.bytes, of: run.ex)
     let batch = (threads == 1 ? 256 : 8192) * 64 * (system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
     let reserves = (threads - 1) * Explorer.outputReserve(options.maxMemory)
     if 2 * held + batch + reserves > options.maxMemory { return .maxMemory }

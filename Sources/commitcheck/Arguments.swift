@@ -135,9 +135,7 @@ struct ModelOptions {
   let started = Date()
 
   /// What stops the phases after exploration: the first signal, or `--timeout` passing.
-  var cancellation: Cancellation {
-    Cancellation(stop: stopSignal, deadline: options.explorer.timeout.map { started + $0 })
-  }
+  var cancellation: Cancellation { options.explorer.cancellation(from: started) }
 
   /// The help for the options every exploring command shares; `symmetry` and `compactHash` say
   /// whether the command accepts those two.
