@@ -148,15 +148,18 @@ struct Search<Store: StateStorage> {
   }
 
   /// The limit that stops exploration before the next batch, if any. Memory is checked before
-  /// it is allocated: the figure counts twice what is held, since growing an array or the index
-  /// briefly holds the old and the new copy.
+  /// it is allocated: what is held, plus the peak of the store's next growth (`growthBytes`:
+  /// an in-place doubling adds its new half, a copy the copy), plus the edge arrays' next
+  /// doubling (an array's growth holds the old buffer and one twice its size), plus the
+  /// batch's successors and the helpers' outputs.
   private func limitReached() -> StopReason? {
     if let stop = options.stop, stop.requested != 0 { return .interrupted }
     if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout { return .timeout }
     let held = Exploration.heldBytes(storeBytes: store.bytes, of: run.ex)
+    let edges = run.ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + run.ex.edgeStart.count * 8
     let batch = (threads == 1 ? 256 : 8192) * 64 * (system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
     let reserves = (threads - 1) * Explorer.outputReserve(options.maxMemory)
-    if 2 * held + batch + reserves > options.maxMemory { return .maxMemory }
+    if held + store.growthBytes + 2 * edges + batch + reserves > options.maxMemory { return .maxMemory }
     return nil
   }
 }

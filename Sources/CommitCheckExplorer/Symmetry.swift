@@ -34,6 +34,8 @@ public struct Symmetry: Sendable {
 
   public init(_ system: TransitionSystem) throws(SymmetryError) {
     var groups: [[[Cell]]] = []
+    var slotUses: [Int: Int] = [:]
+    for c in system.channels { slotUses[c.slot, default: 0] += 1 }
     for (r, role) in system.roles.enumerated() where role.symmetric && role.count > 1 {
       if let reason = system.symmetryBreakers[r] {
         throw SymmetryError(message: "instances of '\(role.name)' are not interchangeable: \(reason)")
@@ -63,7 +65,12 @@ public struct Symmetry: Sendable {
         }
         // Messages between this instance and processes of other roles, in an order that is the
         // same for every instance.
-        let mine = system.channels.filter { $0.source == pid || $0.target == pid }
+        // A broadcast's copies share one slot (`ChannelInfo`): it belongs to its sender's block,
+        // once, and to no receiver's (it is the same for every receiver).
+        var sent: Set<Int> = []
+        let mine = system.channels.filter { c in
+          c.source == pid ? sent.insert(c.slot).inserted : c.target == pid && slotUses[c.slot] == 1
+        }
           .sorted { a, b in
             let ka = [a.source == pid ? 0 : 1, a.message, a.valuation, a.source == pid ? a.target : a.source]
             let kb = [b.source == pid ? 0 : 1, b.message, b.valuation, b.source == pid ? b.target : b.source]

@@ -81,12 +81,20 @@ extension Compiler {
       let maxCount = network.semantics == .set ? 1 : network.capacity
       for f in sortedFlows {
         let (m, sr, tr) = (f[0], f[1], f[2])
+        let shared = sharesBroadcastSlot(f)
         for v in 0..<messages[m].valuations {
           for s in processes.indices where processes[s].role == sr {
+            var broadcastSlot: Int?
             for t in processes.indices where processes[t].role == tr {
               let key = ((network.valuationBase[m] + v) * P + s) * P + t
               guard network.slotIndex[key] < 0 else { continue }
-              let slot = newSlot("\(messages[m].name)#\(v) \(processes[s].name)->\(processes[t].name)", max: maxCount)
+              let slot: Int
+              if shared && t != s {
+                slot = broadcastSlot ?? newSlot("\(messages[m].name)#\(v) \(processes[s].name)->all \(roles[tr].name)", max: 1)
+                broadcastSlot = slot
+              } else {
+                slot = newSlot("\(messages[m].name)#\(v) \(processes[s].name)->\(processes[t].name)", max: maxCount)
+              }
               network.slotIndex[key] = slot
               network.channels.append(ChannelInfo(source: s, target: t, message: m, valuation: v, slot: slot))
               if network.channels.count > Limits.networkSlots {
@@ -100,6 +108,20 @@ extension Compiler {
     }
     network.channelsByTarget = Array(repeating: [], count: P)
     for (i, c) in network.channels.enumerated() { network.channelsByTarget[c.target].append(i) }
+  }
+
+  /// Whether the copies of a message that flow `f` (message, source role, target role) sends
+  /// can share one slot: one bit per (message, field values, sender), instead of one per
+  /// receiver. So they can when the network is a set, every send of the flow goes `to all` of
+  /// the target role, and no message can be lost. A broadcast then puts the same copy in flight
+  /// to every other process of the role at once, a set network never takes a message back
+  /// (receiving leaves it, duplicating changes nothing), and crashes and partitions leave the
+  /// network as it is: the receivers' bits would always be equal. Each receiver still has its
+  /// own channel (traces, Petri places and symmetry see one message per receiver), and the
+  /// states, transitions and verdicts are the same; only the bits per state shrink, which lets
+  /// larger instances fit one word (TwoPhase N=11 needs 48 bits instead of 68).
+  func sharesBroadcastSlot(_ f: [Int]) -> Bool {
+    network.semantics == .set && budgets.lose == 0 && !pointFlows.contains(f)
   }
 
   func warnUnused(compiled: [CompiledTransition]) {

@@ -389,10 +389,9 @@ extension Compiler {
         error("a message is sent to a process or to 'all Role', found \(t.type.describe(self))", pe.range)
         return nil
       }
-      if let tr {
-        flows.insert([mi, r, tr])
-      } else {
-        for rr in receivers[mi].isEmpty ? Set(roles.indices) : receivers[mi] { flows.insert([mi, r, rr]) }
+      for rr in tr.map({ [$0] }) ?? (receivers[mi].isEmpty ? Set(roles.indices) : receivers[mi]) {
+        flows.insert([mi, r, rr])
+        pointFlows.insert([mi, r, rr])
       }
       let ft = t.eval
       return { e in

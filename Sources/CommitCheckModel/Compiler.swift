@@ -86,6 +86,8 @@ final class Compiler {
 
   /// (message, source role, target role) triples that some send can produce.
   var flows: Set<[Int]> = []
+  /// The flows that some send to one process (not `to all`) can produce.
+  var pointFlows: Set<[Int]> = []
   /// Roles with a receive for each message.
   var receivers: [Set<Int>] = []
   /// Roles with a send of each message.

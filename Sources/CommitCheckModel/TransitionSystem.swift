@@ -110,6 +110,7 @@ public struct ChannelInfo: Sendable {
   public var message: Int
   public var valuation: Int
   /// First slot; a fifo queue takes `capacity` consecutive slots (head first, 0 = empty).
+  /// Under `set`, the copies of a broadcast may share one slot (`Compiler.sharesBroadcastSlot`).
   public var slot: Int
 }
 

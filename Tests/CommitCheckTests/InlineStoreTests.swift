@@ -45,8 +45,9 @@ struct InlineStoreTests {
       #expect(store.insert(word, level: k % 3).inserted)
     }
     store.checkInvariants()
-    // 300,000 states at most half full: 2^20 slots, grown 16 times from 16.
-    #expect(store.count == words.count && store.tableSize == 1 << 20 && store.generation == 16)
+    // 300,000 states at most three quarters full: 2^19 slots (393,216 states at most), grown 15
+    // times from 16.
+    #expect(store.count == words.count && store.tableSize == 1 << 19 && store.generation == 15)
     // Every third state expanded: its first flag clears, its parity stays.
     let expanded = stride(from: 0, to: words.count, by: 3).map { words[$0] }
     expanded.withUnsafeBufferPointer { store.markExpanded($0.baseAddress!, count: $0.count) }
@@ -77,21 +78,23 @@ struct InlineStoreTests {
       store.checkInvariants()
       tables.append((0..<store.tableSize).map { store.table[$0] })
     }
-    #expect(tables[0].count == 1 << 20 && tables[0].filter { $0 != 0 }.count == words.count)
+    #expect(tables[0].count == 1 << 19 && tables[0].filter { $0 != 0 }.count == words.count)
     #expect(tables[0] == tables[1])
   }
 
   @Test("The escape word is one no state can be")
   func escapeWord() throws {
-    // TwoPhase at N = 10 takes 62 bits; the transaction manager's control state (3 values in
-    // 2 bits) never holds the pattern 11, which escapes.
+    // 62 bits, whose first slot (3 values in 2 bits) never holds the pattern 11, which escapes.
+    let tight = StateLayout(maxValues: [2] + Array(repeating: 3, count: 30), names: Array(repeating: "x", count: 31))
+    #expect(InlineSlot.escape(tight) == 3 << tight.shifts[0])
+    // TwoPhase at N = 11 takes 48 bits (2 per RM's control state, 1 per RM in tmPrepared and per
+    // Prepared message, 2 for the TM's state, 1 each for the broadcast Commit and Abort, whose
+    // copies share a slot), so it is stored inline; at 61 bits or less the escape is bit 61.
     var options = CompileOptions()
-    options.parameters["N"] = 10
+    options.parameters["N"] = 11
     let layout = try loadModel(path: modelPath("two-phase-tla"), options: options).system.layout
-    let tm = try #require(layout.names.firstIndex(of: "TM.state"))
-    #expect(InlineSlot.escape(layout) == 3 << layout.shifts[tm])
-    options.parameters["N"] = 5
-    #expect(InlineSlot.escape(try loadModel(path: modelPath("two-phase-tla"), options: options).system.layout) == 1 << 61)
+    #expect(layout.wordCount == 1 && layout.bitCount == 48)
+    #expect(InlineSlot.escape(layout) == 1 << 61)
     // 62 bits whose every pattern may occur (31 slots of 0...3), and 63 bits: no escape.
     #expect(InlineSlot.escape(StateLayout(maxValues: Array(repeating: 3, count: 31), names: Array(repeating: "x", count: 31))) == nil)
     #expect(InlineSlot.escape(StateLayout(maxValues: [1] + Array(repeating: 3, count: 31), names: Array(repeating: "x", count: 32))) == nil)

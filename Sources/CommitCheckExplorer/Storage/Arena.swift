@@ -31,6 +31,10 @@ struct Arena {
 
   /// The bytes of the words held.
   var bytes: Int { (wordCount - releasedWords) * 8 }
+  /// Bytes the next `makeRoom` adds at its peak: a copy of the words held (pages of the new
+  /// buffer become resident only as they are written), until the arena lives in its reserved
+  /// mapping, where it grows in place.
+  var growthBytes: Int { limit > 0 && buffer.capacity >= limit ? 0 : wordCount * 8 }
 
   /// The states held, `first` up to `end`, for the workers.
   func view(end: Int) -> ArenaView {

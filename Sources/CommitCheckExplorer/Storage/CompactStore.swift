@@ -29,6 +29,9 @@ struct CompactStore: NumberedStorage {
   }
 
   var bytes: Int { arenaStates.bytes + tableSize * 12 }
+  /// Growth holds the old table and the new one, twice its size; forgetting copies the arena's
+  /// states kept (at most all of them, with room for as many again).
+  var growthBytes: Int { max(tableSize * 24, 2 * arenaStates.bytes) }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { arenaStates.view(end: count) }
   var erased: StoredStates { .compact(self) }

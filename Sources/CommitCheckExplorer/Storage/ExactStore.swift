@@ -32,6 +32,9 @@ struct ExactStore: NumberedStorage {
   }
 
   var bytes: Int { arenaStates.bytes + tableSize * 4 }
+  /// The index is rebuilt at twice its size after the old one goes (`grow`); the arena copies
+  /// itself until it moves into its mapping for good (`Arena.growthBytes`).
+  var growthBytes: Int { max(tableSize * 4, arenaStates.growthBytes) }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { arenaStates.view(end: count) }
   var erased: StoredStates { .exact(self) }

@@ -10,6 +10,10 @@ protocol StateStorage: SendableMetatype {
   var count: Int { get }
   /// Bytes the stored states and the table take, from counts (the same on every run).
   var bytes: Int { get }
+  /// Bytes the store's next growth adds to `bytes` at its peak: the memory check asks for this
+  /// much room, not for a second copy of everything (a table that doubles in place needs only
+  /// its new half).
+  var growthBytes: Int { get }
   /// Counts the table's growths: a slot found before one is meaningless after it.
   var generation: Int { get }
   /// The states not yet expanded (at least), for the workers.
