@@ -23,8 +23,10 @@ public struct ExplorerOptions: Sendable {
   /// With several threads: states expanded per batch. While one batch merges, the other threads
   /// expand the next; any size gives the same results.
   public var batchStates: Int = 8192
-  /// Stop (a partial result) before the explorer's memory would pass this many bytes.
-  public var maxMemory: Int = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
+  /// Stop (a partial result) before the explorer's memory would pass this many bytes. The
+  /// check before each step counts what the next growth adds (`StateStorage.growthBytes`), so a
+  /// run stops only when it would really pass; 85% of memory leaves the rest to the system.
+  public var maxMemory: Int = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.85)
   /// Stop (a partial result) after this many seconds.
   public var timeout: Double?
   /// Stop (a partial result) when this is signalled.

@@ -70,6 +70,10 @@ struct Search<Store: StateStorage> {
       // far, looked up in a snapshot of the store when the store allows it (see
       // `StateStorage.mayOverlapMerge`). The main thread joins them once the merge is done.
       let inserts = current.outputs.reduce(0) { $0 + $1.unresolved.count }
+      if memoryPassed(inserting: inserts) {
+        run.ex.stopReason = .maxMemory
+        break
+      }
       if let crew, store.mayOverlapMerge(inserting: inserts), let next = batch(from: current.ranges.last!.upperBound) {
         crew.post(next)
         overlapping = next
@@ -148,18 +152,29 @@ struct Search<Store: StateStorage> {
   }
 
   /// The limit that stops exploration before the next batch, if any. Memory is checked before
-  /// it is allocated: what is held, plus the peak of the store's next growth (`growthBytes`:
-  /// an in-place doubling adds its new half, a copy the copy), plus the edge arrays' next
-  /// doubling (an array's growth holds the old buffer and one twice its size), plus the
-  /// batch's successors and the helpers' outputs.
+  /// it is allocated, here for the batch's successors (see `memoryPassed` for the merge).
   private func limitReached() -> StopReason? {
     if let stop = options.stop, stop.requested != 0 { return .interrupted }
     if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout { return .timeout }
+    let batch = (threads == 1 ? 256 : 8192) * 64 * (system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
+    if heldAndReserved() + batch > options.maxMemory { return .maxMemory }
+    return nil
+  }
+
+  /// Whether merging a batch that found `inserts` successors not known yet could pass the
+  /// memory limit: the store's growth for that many new states (`growthBytes`: an in-place
+  /// doubling adds its new half, not a second copy of everything), and their parents.
+  private func memoryPassed(inserting inserts: Int) -> Bool {
+    let parents = Store.keepsParents ? inserts * 4 : 0
+    return heldAndReserved() + store.growthBytes(inserting: inserts) + parents > options.maxMemory
+  }
+
+  /// What the exploration holds, plus room for the edge arrays' next doubling (an array's
+  /// growth holds the old buffer and one twice its size) and the helpers' outputs.
+  private func heldAndReserved() -> Int {
     let held = Exploration.heldBytes(storeBytes: store.bytes, of: run.ex)
     let edges = run.ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + run.ex.edgeStart.count * 8
-    let batch = (threads == 1 ? 256 : 8192) * 64 * (system.layout.wordCount * 8 + MemoryLayout<Action>.stride)
     let reserves = (threads - 1) * Explorer.outputReserve(options.maxMemory)
-    if held + store.growthBytes + 2 * edges + batch + reserves > options.maxMemory { return .maxMemory }
-    return nil
+    return held + 2 * edges + reserves
   }
 }

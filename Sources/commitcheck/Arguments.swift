@@ -149,7 +149,7 @@ struct ModelOptions {
         --partition          allow one network partition into two groups
         --max-states K       stop after K states with a partial report (default and at most 4,294,967,294)
         --threads K          worker threads (default: the number of cores); results do not depend on it
-        --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 75% of memory)
+        --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 85% of memory)
         --timeout SECONDS    stop after SECONDS with a partial report
       """
     if symmetry {

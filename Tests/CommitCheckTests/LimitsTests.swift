@@ -33,8 +33,32 @@ struct LimitsTests {
     let model = try loadModel(path: modelPath("two-phase-commit-cooperative"), options: compile)
     let ex = Explorer().explore(model.system, options: options)
     #expect(ex.stopReason == .maxMemory)
-    // The explorer counts what it holds twice (room to grow); the store stays under the limit.
+    // The explorer asks for room for the next growth before it merges; the store stays under
+    // the limit.
     #expect(ex.storeBytes + ex.parents.count * 4 <= 20 << 20)
+  }
+
+  @Test("A run that fits its memory limit completes, though the limit is less than twice what it holds")
+  func runThatFitsCompletes() throws {
+    // TwoPhase N = 8 has 6^8 + 4^8 + 2^8 = 1,745,408 states (TLC's formula, see
+    // ShippedModelTests), inline: a table of 2^22 slots (32 MiB, three quarters hold 3.1
+    // million states) and the queue of states not yet expanded. 48 MiB is room for that, but
+    // not for the table twice over, which the check before this one asked for.
+    var compile = CompileOptions()
+    compile.parameters["N"] = 8
+    let model = try loadModel(path: modelPath("two-phase-tla"), options: compile)
+    var options = ExplorerOptions()
+    options.keepEdges = false
+    options.maxMemory = 48 << 20
+    let ex = Explorer().explore(model.system, options: options)
+    #expect(ex.stopReason == nil && ex.complete)
+    #expect(ex.stateCount == 1_745_408)
+    #expect(2 * ex.heldBytes > options.maxMemory)
+    // With less room than the final table alone, the run stops cleanly before it grows.
+    options.maxMemory = 30 << 20
+    let stopped = Explorer().explore(model.system, options: options)
+    #expect(stopped.stopReason == .maxMemory && stopped.stateCount < 1_745_408)
+    #expect(stopped.heldBytes <= 30 << 20)
   }
 
   @Test("Violations found before a limit keep their verdict and trace")

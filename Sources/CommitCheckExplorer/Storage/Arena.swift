@@ -31,10 +31,14 @@ struct Arena {
 
   /// The bytes of the words held.
   var bytes: Int { (wordCount - releasedWords) * 8 }
-  /// Bytes the next `makeRoom` adds at its peak: a copy of the words held (pages of the new
-  /// buffer become resident only as they are written), until the arena lives in its reserved
-  /// mapping, where it grows in place.
-  var growthBytes: Int { limit > 0 && buffer.capacity >= limit ? 0 : wordCount * 8 }
+  /// Bytes that appending `n` states adds at its peak: their words, and when they pass the
+  /// buffer, a copy of the words held (pages of the new buffer become resident only as they
+  /// are written). In its reserved mapping the arena grows in place.
+  func growthBytes(adding n: Int) -> Int {
+    let added = n * wordsPerState
+    let copies = wordCount + added > buffer.capacity && !(limit > 0 && buffer.capacity >= limit)
+    return added * 8 + (copies ? wordCount * 8 : 0)
+  }
 
   /// The states held, `first` up to `end`, for the workers.
   func view(end: Int) -> ArenaView {

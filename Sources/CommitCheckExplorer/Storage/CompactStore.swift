@@ -29,9 +29,15 @@ struct CompactStore: NumberedStorage {
   }
 
   var bytes: Int { arenaStates.bytes + tableSize * 12 }
-  /// Growth holds the old table and the new one, twice its size; forgetting copies the arena's
-  /// states kept (at most all of them, with room for as many again).
-  var growthBytes: Int { max(tableSize * 24, 2 * arenaStates.bytes) }
+  /// Growth holds the old table and the new one, twice its size, at once.
+  func growthBytes(inserting n: Int) -> Int {
+    var extra = arenaStates.growthBytes(adding: n), size = tableSize
+    while (count + n) * 2 > size {
+      extra += size * 24
+      size *= 2
+    }
+    return extra
+  }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { arenaStates.view(end: count) }
   var erased: StoredStates { .compact(self) }

@@ -32,9 +32,16 @@ struct ExactStore: NumberedStorage {
   }
 
   var bytes: Int { arenaStates.bytes + tableSize * 4 }
-  /// The index is rebuilt at twice its size after the old one goes (`grow`); the arena copies
-  /// itself until it moves into its mapping for good (`Arena.growthBytes`).
-  var growthBytes: Int { max(tableSize * 4, arenaStates.growthBytes) }
+  /// The index is rebuilt at twice its size after the old one goes (`grow`): each doubling adds
+  /// the old size. The arena copies itself until it moves into its mapping for good.
+  func growthBytes(inserting n: Int) -> Int {
+    var extra = arenaStates.growthBytes(adding: n), size = tableSize
+    while (count + n) * 2 > size {
+      extra += size * 4
+      size *= 2
+    }
+    return extra
+  }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { arenaStates.view(end: count) }
   var erased: StoredStates { .exact(self) }

@@ -60,8 +60,15 @@ struct InlineStore: StateStorage {
   static var batchesKeepToOneLevel: Bool { true }
 
   var bytes: Int { queue.bytes + tableSize * 8 }
-  /// The table doubles in place, and the queue grows in place within its mapping.
-  var growthBytes: Int { tableSize * 8 }
+  /// The queue grows in place within its mapping; the table doubles in place.
+  func growthBytes(inserting n: Int) -> Int {
+    var extra = n * 8, size = tableSize
+    while (count + n) * 4 > size * 3 {
+      extra += size * 8
+      size *= 2
+    }
+    return extra
+  }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { queue.view(end: count) }
   var erased: StoredStates { .inline(self) }

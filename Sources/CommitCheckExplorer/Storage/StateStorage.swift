@@ -10,10 +10,11 @@ protocol StateStorage: SendableMetatype {
   var count: Int { get }
   /// Bytes the stored states and the table take, from counts (the same on every run).
   var bytes: Int { get }
-  /// Bytes the store's next growth adds to `bytes` at its peak: the memory check asks for this
-  /// much room, not for a second copy of everything (a table that doubles in place needs only
-  /// its new half).
-  var growthBytes: Int { get }
+  /// Bytes that inserting `n` more states adds to `bytes` at its peak: their words, and each
+  /// growth they cause (a table that doubles in place adds only its new half, one rebuilt from
+  /// scratch its new size). The memory check asks for this much room once a batch is expanded,
+  /// before its merge, with `n` the successors it found not known yet.
+  func growthBytes(inserting n: Int) -> Int
   /// Counts the table's growths: a slot found before one is meaningless after it.
   var generation: Int { get }
   /// The states not yet expanded (at least), for the workers.
