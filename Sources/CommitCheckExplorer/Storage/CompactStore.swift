@@ -31,12 +31,7 @@ struct CompactStore: NumberedStorage {
   var bytes: Int { arenaStates.bytes + tableSize * 12 }
   /// Growth holds the old table and the new one, twice its size, at once.
   func growthBytes(inserting n: Int) -> Int {
-    var extra = arenaStates.growthBytes(adding: n), size = tableSize
-    while (count + n) * 2 > size {
-      extra += size * 24
-      size *= 2
-    }
-    return extra
+    arenaStates.growthBytes(adding: n) + doublingBytes(size: tableSize, count: count, adding: n, quarters: 2) { $0 * 24 }
   }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { arenaStates.view(end: count) }

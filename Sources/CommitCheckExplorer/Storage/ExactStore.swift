@@ -35,12 +35,7 @@ struct ExactStore: NumberedStorage {
   /// The index is rebuilt at twice its size after the old one goes (`grow`): each doubling adds
   /// the old size. The arena copies itself until it moves into its mapping for good.
   func growthBytes(inserting n: Int) -> Int {
-    var extra = arenaStates.growthBytes(adding: n), size = tableSize
-    while (count + n) * 2 > size {
-      extra += size * 4
-      size *= 2
-    }
-    return extra
+    arenaStates.growthBytes(adding: n) + doublingBytes(size: tableSize, count: count, adding: n, quarters: 2) { $0 * 4 }
   }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { arenaStates.view(end: count) }

@@ -62,12 +62,7 @@ struct InlineStore: StateStorage {
   var bytes: Int { queue.bytes + tableSize * 8 }
   /// The queue grows in place within its mapping; the table doubles in place.
   func growthBytes(inserting n: Int) -> Int {
-    var extra = n * 8, size = tableSize
-    while (count + n) * 4 > size * 3 {
-      extra += size * 8
-      size *= 2
-    }
-    return extra
+    n * 8 + doublingBytes(size: tableSize, count: count, adding: n, quarters: 3) { $0 * 8 }
   }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { queue.view(end: count) }

@@ -44,6 +44,18 @@ protocol StateStorage: SendableMetatype {
   func checkInvariants()
 }
 
+/// The bytes that the doublings of a table of `size` slots add while `count` states grow by
+/// `n`, when it doubles past `quarters` quarters full and a doubling from `s` slots adds
+/// `added(s)` bytes at its peak.
+func doublingBytes(size: Int, count: Int, adding n: Int, quarters: Int, added: (Int) -> Int) -> Int {
+  var extra = 0, size = size
+  while (count + n) * 4 > size * quarters {
+    extra += added(size)
+    size *= 2
+  }
+  return extra
+}
+
 /// The store of a finished exploration.
 enum StoredStates {
   /// While the search runs: the search holds the store.
