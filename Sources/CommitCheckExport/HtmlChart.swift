@@ -42,6 +42,8 @@ struct HtmlChart {
     out += "<button type=\"button\" data-go=\"next\">Next ▶</button><button type=\"button\" data-go=\"last\">Last »</button>"
     out += "<span class=\"position\" aria-live=\"polite\">Step 0 of \(last)</span>"
     out += "<span class=\"hint\">(or ← and → while this section has focus)</span></div>\n"
+    out += "<p class=\"legend\">Arrows: solid, received; dotted and stopping short (✗ lost), lost; dashed to the foot of the "
+    out += "chart, still in flight at the end. The current step's row is outlined and its messages drawn thick.</p>\n"
     out += "<div class=\"chart-grid\"><div><div class=\"scroll\">\(chart())</div>\n\(stepList())</div>\n"
     out += "<div class=\"states\">\(states())</div></div>\n"
     return out + "</section>\n"
@@ -89,8 +91,8 @@ struct HtmlChart {
       y2 = y1 + (y2 - y1) * 0.6 + row * 0.4
       note = "✗ lost"
     case .inFlight:
+      // Dashed down to the chart's foot (the legend says so): one note each would pile up there.
       cls += " inflight"
-      note = "in flight"
     }
     if a.duplicate { note += note.isEmpty ? "duplicate" : ", duplicate" }
     var out = "<g class=\"\(cls)\" data-sent=\"\(a.sent)\" data-ended=\"\(a.ended.map(String.init) ?? "")\">"

@@ -18,7 +18,7 @@ extension HtmlReportWriter {
     h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; margin-top: 2rem; }
     code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
     pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; padding: 0.5rem; }
-    .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 0.3rem 1.5rem; margin: 0; }
+    .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(19rem, 1fr)); gap: 0.3rem 1.5rem; margin: 0; }
     .facts div { display: flex; gap: 0.5rem; } .facts dt { font-weight: 600; min-width: 8rem; } .facts dd { margin: 0; }
     .scroll { overflow-x: auto; max-width: 100%; }
     table { border-collapse: collapse; margin: 0.5rem 0; }
@@ -34,6 +34,7 @@ extension HtmlReportWriter {
       background: #fff; color: var(--ink); cursor: pointer; min-height: 44px; }
     .controls button:disabled { color: var(--muted); border-style: dashed; cursor: default; }
     .position { font-weight: 600; }
+    .legend { color: var(--muted); font-size: 0.9rem; }
     .chart-grid { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; }
     @media (max-width: 900px) { .chart-grid { grid-template-columns: minmax(0, 1fr); } }
     svg.drawing, svg.machine { max-width: 100%; height: auto; display: block; }
