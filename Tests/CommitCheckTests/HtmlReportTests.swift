@@ -122,4 +122,74 @@ struct HtmlReportTests {
     let (rate, _, e3) = try runTool(["report", model, "--rate", "nonsense=2", "--output", "-"])
     #expect(rate == 2 && e3.contains("nonsense"))
   }
+
+  @Test("Charts mark failures, decisions and a livelock's cycle")
+  func marks() throws {
+    // 2PC with one message loss (N = 2): the counterexample loses a message.
+    var options = CompileOptions()
+    options.parameters["N"] = 2
+    options.lose = 1
+    let lossy = HtmlReportWriter.page(try loadModel(path: modelPath("two-phase-commit"), options: options).report())
+    #expect(lossy.contains("<g class=\"arrow lost\"") && lossy.contains("✗ lost"))
+    // 3PC with timeouts under a partition: the partition and both decisions are marked.
+    let (_, split) = try Self.page("three-phase-commit-timeouts", .partition, n: 2)
+    #expect(split.contains("<g class=\"partition\">") && split.contains("partition {"))
+    #expect(split.contains("✓ commit") && split.contains("✗ abort"))
+    let (_, crash) = try Self.page("two-phase-commit", .crashCoordinator)
+    #expect(crash.contains("<g class=\"mark crash\">") && crash.contains("✗ crash"))
+    // A counter that goes round for ever without deciding: a livelock, its cycle bracketed in
+    // the chart and marked in the step list.
+    let counter = try compile("""
+      protocol Counter
+      role A { var x: 0...2
+        state s initial
+        state done decides commit
+        on s step inc when x < 2 { x += 1 }
+        on s step wrap when x == 2 { x = 0 } }
+      """)
+    let made = try counter.report()
+    let x = try #require(made.counterexamples.first)
+    #expect(x.property.kind == .livelock)
+    let loop = try #require(x.trace.loopStart)
+    let page = HtmlReportWriter.page(made)
+    #expect(page.contains("<g class=\"cycle\">") && page.contains("↻ cycle</text>"))
+    #expect(page.contains("<li data-step=\"\(loop)\" class=\"step cycle-start\">"))
+    #expect(page.contains("↻ back to the state after step \(loop)"))
+  }
+
+  @Test("Text colours keep a contrast of at least 4.5:1 on their backgrounds")
+  func contrast() throws {
+    let (_, page) = try Self.page("two-phase-commit", .crashCoordinator)
+    // The page's colours, from its style sheet (`--ink: #1b1b1b;`).
+    var colours: [String: String] = [:]
+    for part in page.components(separatedBy: "--").dropFirst() {
+      let pieces = part.split(separator: ":", maxSplits: 1)
+      guard pieces.count == 2 else { continue }
+      let value = pieces[1].trimmingCharacters(in: .whitespaces).prefix(7)
+      if value.hasPrefix("#") && value.count == 7 && colours[String(pieces[0])] == nil { colours[String(pieces[0])] = String(value) }
+    }
+    func luminance(_ hex: String) -> Double {
+      let v = Int(hex.dropFirst(), radix: 16)!
+      let channels = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map { c -> Double in
+        let s = Double(c) / 255
+        return s <= 0.03928 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4)
+      }
+      return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    }
+    // WCAG 2's contrast ratio.
+    func ratio(_ a: String, _ b: String) -> Double {
+      let (x, y) = (luminance(a), luminance(b))
+      return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+    }
+    for text in ["ink", "muted", "ok", "bad", "unknown", "link", "dead"] {
+      let colour = try #require(colours[text], "no --\(text) in the style sheet")
+      #expect(ratio(colour, "#ffffff") >= 4.5, "--\(text) \(colour) on white")
+    }
+    for background in ["current", "changed"] {
+      let colour = try #require(colours[background])
+      #expect(ratio(colours["ink"]!, colour) >= 4.5, "ink on --\(background)")
+      #expect(ratio(colours["muted"]!, colour) >= 4.5, "muted on --\(background)")
+    }
+    #expect(ratio(HtmlReportWriter.deadColor, "#ffffff") >= 4.5)
+  }
 }
