@@ -12,8 +12,8 @@ struct HtmlMachineLayout {
   let usage: MachineUsage?
   let nodeWidth = 150.0
   let nodeHeight = 32.0
-  let gapX = 70.0
-  let gapY = 92.0
+  let gapX = 90.0
+  let gapY = 110.0
   let margin = 30.0
 
   init(_ system: TransitionSystem, _ machine: RoleMachine, usage: MachineUsage?) {
