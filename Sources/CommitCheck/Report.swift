@@ -51,6 +51,8 @@ extension LoadedModel {
     }
     if solve, run.report.complete, run.report.runtimeError == nil {
       made.markov = try markov(options: options, markov: markovOptions, progress: progress).report
+    } else if solve {
+      made.markovSkipped = "the Markov chain needs the whole state space, and the exploration stopped early"
     }
     return made
   }

@@ -17,6 +17,8 @@ public struct ModelReport: Sendable {
   public var machineDrawings: [String]?
   /// The Markov chain's outcomes, when rates were given or the model declares them.
   public var markov: MarkovReport?
+  /// Why the outcomes were asked for (rates) but not computed.
+  public var markovSkipped: String?
 
   public init(system: TransitionSystem, check: CheckReport, counterexamples: [Counterexample],
               machines: [RoleMachine], machineDrawings: [String]? = nil, markov: MarkovReport? = nil) {

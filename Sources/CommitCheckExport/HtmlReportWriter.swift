@@ -24,7 +24,7 @@ public enum HtmlReportWriter {
     out += "<nav aria-label=\"Sections\"><ul><li><a href=\"#summary\">Summary</a></li><li><a href=\"#verdicts\">Verdicts</a></li>"
     for x in r.counterexamples { out += "<li><a href=\"#\(esc(x.property.name))/step/0\">\(esc(x.property.name)) counterexample</a></li>" }
     out += "<li><a href=\"#machines\">Role machines</a></li><li><a href=\"#coverage\">Coverage</a></li>"
-    if r.markov != nil { out += "<li><a href=\"#outcomes\">Outcome probabilities</a></li>" }
+    if r.markov != nil || r.markovSkipped != nil { out += "<li><a href=\"#outcomes\">Outcome probabilities</a></li>" }
     out += "</ul></nav>\n<main>\n"
     out += summary(c)
     out += verdicts(c, charted: Set(r.counterexamples.map(\.property.name)))
@@ -37,6 +37,10 @@ public enum HtmlReportWriter {
     out += machines(r)
     if let coverage = c.coverage { out += self.coverage(coverage) }
     if let markov = r.markov { out += outcomes(markov) }
+    if let reason = r.markovSkipped {
+      out += "<section id=\"outcomes\" aria-labelledby=\"outcomes-h\"><h2 id=\"outcomes-h\">Outcome probabilities</h2>"
+      out += "<p>Not computed: \(esc(reason)).</p></section>\n"
+    }
     out += "</main>\n<script>\n\(script)</script>\n</body>\n</html>\n"
     return out
   }

@@ -107,6 +107,14 @@ struct HtmlReportTests {
     #expect(abs(markov.outcomes[Outcome.commit.rawValue] - 0.512) < 1e-9)
     #expect(page.contains("<tr><th scope=\"row\">commit</th>"))
     #expect(page.contains("<td class=\"num\">0.512000</td>"))
+    // A partial exploration has no chain: the page says why.
+    var limited = ExplorerOptions()
+    limited.maxStates = 20
+    var rates = ReportOptions()
+    rates.rates = ["vote_no": 0.25]
+    let partial = try CoverageTests.load("two-phase-commit", .none).report(options: limited, report: rates)
+    #expect(partial.markov == nil && partial.markovSkipped != nil)
+    #expect(HtmlReportWriter.page(partial).contains("<p>Not computed: the Markov chain needs the whole state space"))
     // No rates and none in the model: no Markov section.
     let (plain, plainPage) = try Self.page("two-phase-commit", .none)
     #expect(plain.markov == nil && !plainPage.contains("id=\"outcomes\""))
