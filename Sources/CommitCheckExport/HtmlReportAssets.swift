@@ -10,16 +10,19 @@ extension HtmlReportWriter {
     body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
       background: #fff; }
     header, nav, main { max-width: 1240px; margin: 0 auto; padding: 0 1rem; }
+    header { overflow-wrap: anywhere; }
     header h1 { margin: 1rem 0 0; font-size: 1.7rem; }
     .sub { margin: 0.2rem 0 0.6rem; color: var(--muted); }
     nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; padding: 0; margin: 0 0 0.5rem; }
     a { color: var(--link); }
     a:focus-visible, button:focus-visible, section:focus-visible { outline: 3px solid var(--ink); outline-offset: 2px; }
     h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; margin-top: 2rem; }
+    code { overflow-wrap: anywhere; }
     code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
     pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; padding: 0.5rem; }
     .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(19rem, 1fr)); gap: 0.3rem 1.5rem; margin: 0; }
-    .facts div { display: flex; gap: 0.5rem; } .facts dt { font-weight: 600; min-width: 8rem; } .facts dd { margin: 0; }
+    .facts div { display: flex; gap: 0.5rem; min-width: 0; } .facts dt { font-weight: 600; min-width: 7.5rem; }
+    .facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
     .scroll { overflow-x: auto; max-width: 100%; }
     table { border-collapse: collapse; margin: 0.5rem 0; }
     th, td { border: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
@@ -60,7 +63,7 @@ extension HtmlReportWriter {
     ol.steps button { font: inherit; text-align: left; width: 100%; background: none; border: 0; padding: 0.25rem 0.4rem;
       color: var(--ink); cursor: pointer; overflow-wrap: anywhere; }
     .state h4 { margin: 0.8rem 0 0.3rem; }
-    .state table { font-size: 0.9rem; width: 100%; }
+    .state table { font-size: 0.9rem; width: 100%; overflow-wrap: anywhere; }
     .state ul { margin: 0; padding-left: 1.1rem; }
     mark.changed { background: var(--changed); color: var(--ink); font-weight: 600; }
     .was { color: var(--muted); }

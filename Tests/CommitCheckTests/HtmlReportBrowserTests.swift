@@ -6,7 +6,8 @@ import Testing
 /// Each shipped model's report, opened from disk in headless Chromium with its script running:
 /// a fragment opens a counterexample at its first, middle and last step, and the DOM Chromium
 /// dumps must show that step (highlighted, its text, its changed variables marked) and the
-/// verdict table; a screenshot of each page must not be blank.
+/// verdict table; at a phone's width no page is wider than the screen; a screenshot of each page
+/// must not be blank.
 ///
 /// Runs where `chromium` is on the PATH, and always in CI (`CI=true`), whose `.ci/run` installs
 /// it: there a missing Chromium fails the test instead of skipping it. Chromium gets no network
@@ -130,13 +131,19 @@ struct HtmlReportBrowserTests {
       guard let property = v.property else { continue }
       frames += "<iframe id=\"f\(k)\" src=\"\(Self.pages[v.page].model).html#\(property)/step/\(v.step)\" width=\"1280\" height=\"600\"></iframe>\n"
     }
+    // And each page at a phone's width (390 px): it must not be wider than that (wide charts and
+    // tables scroll inside their own boxes).
+    for (i, page) in Self.pages.enumerated() {
+      frames += "<iframe id=\"phone-\(i)\" class=\"phone\" src=\"\(page.model).html\" width=\"390\" height=\"700\"></iframe>\n"
+    }
     frames += """
       <script>
       window.addEventListener("load", function () {
         document.querySelectorAll("iframe").forEach(function (f) {
           var out = document.createElement("pre");
           out.id = "dom-" + f.id;
-          out.textContent = f.contentDocument.documentElement.outerHTML;
+          var root = f.contentDocument.documentElement;
+          out.textContent = f.classList.contains("phone") ? root.scrollWidth + " " + root.clientWidth : root.outerHTML;
           document.body.appendChild(out);
         });
       });
@@ -164,6 +171,11 @@ struct HtmlReportBrowserTests {
               .replacingOccurrences(of: "&amp;", with: "&")
             results.withLock { $0[k] = text }
           }
+          for i in Self.pages.indices {
+            guard let start = dom.range(of: "<pre id=\"dom-phone-\(i)\">"),
+                  let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex) else { continue }
+            results.withLock { $0[-1 - i] = String(dom[start.upperBound..<end.lowerBound]) }
+          }
           return
         }
         let k = shots[j]
@@ -178,6 +190,10 @@ struct HtmlReportBrowserTests {
     }
     #expect(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 })")
     let outputs = results.withLock { $0 }
+    for (i, page) in Self.pages.enumerated() {
+      let widths = try #require(outputs[-1 - i], "\(page.model): no phone-width figures").split(separator: " ").compactMap { Int($0) }
+      #expect(widths.count == 2 && widths[0] <= widths[1], "\(page.model) at 390 px: the page is \(widths) wide")
+    }
     for (k, v) in visits.enumerated() {
       let model = Self.pages[v.page].model
       let output = try #require(outputs[k], "no result for \(model)")
