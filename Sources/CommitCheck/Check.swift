@@ -30,9 +30,21 @@ extension LoadedModel {
     run(options, progress: progress).report
   }
 
-  func run(_ options: ExplorerOptions, progress: (ExplorationProgress) -> Void) -> CheckRun {
+  /// `check(options:progress:)`, and with `coverage` also how often each transition fired and
+  /// how many states it found first (`CheckReport.coverage`). Coverage reads the state graph's
+  /// edges, so the first pass keeps them (hash compaction, which keeps none, is refused); the
+  /// default check pays nothing for it.
+  public func check(options: ExplorerOptions = ExplorerOptions(), coverage: Bool,
+                    progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError) -> CheckReport {
+    if coverage && options.compactHash {
+      throw .invalidOption(option: "--coverage", reason: "coverage reads the state graph's edges, which --compact-hash does not keep")
+    }
+    return run(options, coverage: coverage, progress: progress).report
+  }
+
+  func run(_ options: ExplorerOptions, coverage: Bool = false, progress: (ExplorationProgress) -> Void) -> CheckRun {
     var first = options
-    first.keepEdges = false
+    first.keepEdges = coverage
     var exploration = Explorer().explore(system, options: first, progress: progress)
     let cyclic = exploration.hasBackEdge || exploration.firstStuck != nil
       || system.properties.contains { $0.kind == .eventually }
@@ -48,7 +60,7 @@ extension LoadedModel {
       var quotient = Explorer().explore(system, options: withEdges, progress: progress)
       quotient.seconds += exploration.seconds
       guard quotient.complete, let cycle = quotient.cycle() else {
-        return CheckRun(report: report(quotient), exploration: quotient)
+        return CheckRun(report: report(quotient, coverage: coverage), exploration: quotient)
       }
       // Weak fairness is per instance, and a cycle of the quotient may take a move of one
       // instance where the concrete run takes another's: livelocks and `eventually` are decided
@@ -56,7 +68,7 @@ extension LoadedModel {
       exploration = quotient
       var full = options
       full.symmetry = nil
-      var report = run(full, progress: progress).report
+      var report = run(full, coverage: coverage, progress: progress).report
       let reduced = self.report(exploration)
       report.properties = report.properties.map { p in
         p.category == .termination || p.category == .eventually ? p : reduced.properties.first { $0.name == p.name } ?? p
@@ -71,11 +83,13 @@ extension LoadedModel {
       exploration = Explorer().explore(system, options: second, progress: progress)
       exploration.seconds += seconds
     }
-    return CheckRun(report: report(exploration), exploration: exploration)
+    return CheckRun(report: report(exploration, coverage: coverage), exploration: exploration)
   }
 
-  func report(_ exploration: Exploration) -> CheckReport {
-    CheckReport(exploration: exploration, file: file, source: source, warnings: warnings)
+  func report(_ exploration: Exploration, coverage: Bool = false) -> CheckReport {
+    var report = CheckReport(exploration: exploration, file: file, source: source, warnings: warnings)
+    if coverage { report.coverage = exploration.coverage() }
+    return report
   }
 }
 

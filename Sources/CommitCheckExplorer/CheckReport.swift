@@ -89,6 +89,8 @@ public struct CheckReport: Sendable {
   public var compactHash: (tableSlots: Int, omissionBound: Double)?
   /// A model error met while exploring, with the trace to the state where it happened.
   public var runtimeError: ModelErrorReport?
+  /// Per-transition coverage, when asked for (`LoadedModel.check(options:coverage:)`).
+  public var coverage: Coverage?
 
   public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
 

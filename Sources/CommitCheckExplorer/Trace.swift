@@ -235,18 +235,26 @@ extension Exploration {
                   value: system.describe(value: system.value(code: new, domain: domain), domain: domain),
                   previous: system.describe(value: system.value(code: old, domain: domain), domain: domain))
     }
+    forEachVariable(of: p) { name, key, domain, slot in
+      if before[slot] != after[slot] { out.append(change(name, key: key, domain, before[slot], after[slot])) }
+    }
+    return out
+  }
+
+  /// Calls `body` with each variable of process `p` (each entry of a map on its own, with its
+  /// key), its domain and its slot.
+  func forEachVariable(of p: Int, _ body: (_ name: String, _ key: String?, _ domain: Domain, _ slot: Int) -> Void) {
+    let info = system.processes[p]
     for v in system.roles[info.role].vars {
       let base = info.base + 2 + v.offset
       if case .map(let r, let vd) = v.domain {
-        for k in 0..<system.roles[r].count where before[base + k] != after[base + k] {
-          let key = system.processes[system.roles[r].firstProcess + k].name
-          out.append(change(v.name, key: key, vd, before[base + k], after[base + k]))
+        for k in 0..<system.roles[r].count {
+          body(v.name, system.processes[system.roles[r].firstProcess + k].name, vd, base + k)
         }
-      } else if before[base] != after[base] {
-        out.append(change(v.name, key: nil, v.domain, before[base], after[base]))
+      } else {
+        body(v.name, nil, v.domain, base)
       }
     }
-    return out
   }
 
   /// Messages added by a move (`Vote(yes: true) to Coordinator`).

@@ -8,9 +8,11 @@ extension DotWriter {
   ///
   /// With `usage` (from an exploration), control states and edges that no reachable state uses
   /// are drawn grey and dashed: dead protocol code under the failures explored.
-  public static func machines(_ system: TransitionSystem, _ machines: [RoleMachine], usage: MachineUsage? = nil)
-    -> String
+  /// `deadColor` is the grey of what is never used (darker where text must stay readable).
+  public static func machines(_ system: TransitionSystem, _ machines: [RoleMachine], usage: MachineUsage? = nil,
+                              deadColor: String? = nil) -> String
   {
+    let deadColor = deadColor ?? Dot.deadColor
     var out = Dot.header(name: system.name)
     var caption = "<B>\(Dot.html(system.name)): role state machines</B><BR ALIGN=\"LEFT\"/>"
     var key = "green: decides commit · red: decides abort · edge: transition [guard] / messages sent"
@@ -35,7 +37,7 @@ extension DotWriter {
         case nil: break
         }
         if let usage, !usage.occupied[r][s] {
-          attributes += ["style=\"rounded,filled,dashed\"", "fontcolor=\"\(Dot.deadColor)\"", "color=\"\(Dot.deadColor)\""]
+          attributes += ["style=\"rounded,filled,dashed\"", "fontcolor=\"\(deadColor)\"", "color=\"\(deadColor)\""]
         }
         out += "    r\(r)_s\(s) [\(attributes.joined(separator: ", "))]\n"
       }
@@ -45,7 +47,7 @@ extension DotWriter {
         var attributes = ["label=\(Dot.quoted(machineLabel(edge, system)))"]
         let move = MachineMove(transition: edge.transition, choice: edge.choice, from: edge.from, to: edge.to)
         if let usage, !usage.moves.contains(move) {
-          attributes += ["style=dashed", "color=\"\(Dot.deadColor)\"", "fontcolor=\"\(Dot.deadColor)\""]
+          attributes += ["style=dashed", "color=\"\(deadColor)\"", "fontcolor=\"\(deadColor)\""]
         }
         out += "    r\(r)_s\(edge.from) -> r\(r)_s\(edge.to) [\(attributes.joined(separator: ", "))]\n"
       }

@@ -18,6 +18,10 @@ extension ReportWriter {
     fields.append(("warnings", .array(r.warnings.map { JSONFields.diagnostic($0, file: r.file) })))
     fields.append(("notes", .strings(r.notes.map(\.message))))
     fields.append(("error", r.runtimeError.map(modelError) ?? .null))
+    if let coverage = r.coverage {
+      fields.append(("coverage", CoverageWriter.json(coverage)))
+      fields.append(("never_reached", CoverageWriter.unreachedJSON(coverage)))
+    }
     return JSON.object(fields).rendered()
   }
 

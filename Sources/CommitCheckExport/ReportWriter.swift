@@ -37,6 +37,7 @@ public enum ReportWriter {
     if let error = r.runtimeError {
       out += "\nmodel error: \(error.message)\n"
       if let trace = error.trace { out += traceText(trace) }
+      if let coverage = r.coverage { out += CoverageWriter.text(coverage) }
       return out
     }
     out += "\n"
@@ -66,6 +67,7 @@ public enum ReportWriter {
     } else {
       out += "all \(r.properties.count) properties hold\n"
     }
+    if let coverage = r.coverage { out += CoverageWriter.text(coverage) }
     return out
   }
 

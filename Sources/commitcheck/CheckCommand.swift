@@ -13,6 +13,8 @@ struct CheckCommand {
     \(ModelOptions.help(compactHash: true))
       --format text|json   report format (default text)
       --timing             put seconds and states/s in the report (then it is not reproducible)
+      --coverage           per transition: moves made and states found first; what never
+                           fires or is never reached (keeps the state graph's edges)
       -h, --help           show this help
 
     exit codes: 0 all hold, 1 a property is violated, 2 bad input or usage, 3 stopped at a limit
@@ -22,6 +24,7 @@ struct CheckCommand {
   var model = ModelOptions()
   var json = false
   var timing = false
+  var coverage = false
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
     var model = ModelOptions()
@@ -29,6 +32,9 @@ struct CheckCommand {
       switch name {
       case "--format": json = try cursor.choice(["text": false, "json": true])
       case "--timing": timing = true
+      case "--coverage":
+        try cursor.noValue()
+        coverage = true
       default: return false
       }
       return true
@@ -41,7 +47,9 @@ struct CheckCommand {
     do throws(CommitCheckError) {
       let loaded = try model.load()
       let options = try model.explorerOptions(loaded)
-      let report = try model.withProgress { progress in loaded.check(options: options, progress: progress) }
+      let report = try model.withProgress { progress throws(CommitCheckError) in 
+        try loaded.check(options: options, coverage: coverage, progress: progress)
+      }
       let output = json ? ReportWriter.json(report, timing: timing) : ReportWriter.text(report, timing: timing)
       FileHandle.standardOutput.write(Data(output.utf8))
       if !timing && !json && !model.quiet {

@@ -46,16 +46,7 @@ struct MarkovCommand {
     var model = ModelOptions()
     try parseArguments(args, command: "markov", help: Self.help, model: &model) { name, cursor throws(UsageError) in
       switch name {
-      case "--rate":
-        let text = try cursor.value()
-        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[0].isEmpty else { throw UsageError(message: "--rate needs NAME=X, found '\(text)'") }
-        guard let rate = Double(parts[1]), rate.isFinite, rate > 0 else {
-          throw UsageError(message: "--rate \(parts[0]) needs a positive number, found '\(parts[1])'")
-        }
-        guard markov.rates.updateValue(rate, forKey: parts[0]) == nil else {
-          throw UsageError(message: "--rate \(parts[0]) is given twice")
-        }
+      case "--rate": try Self.rate(&cursor, into: &markov.rates)
       case "--steps": markov.steps = try cursor.count()
       case "--time": markov.time = try Self.number(&cursor, positive: false)
       case "--long-run": markov.longRunRate = try Self.number(&cursor, positive: true)
@@ -78,6 +69,19 @@ struct MarkovCommand {
     try model.rejectCompactHash("markov")
   }
 
+
+  /// `--rate NAME=X`: a positive rate, each NAME once.
+  static func rate(_ cursor: inout ArgumentCursor, into rates: inout [String: Double]) throws(UsageError) {
+    let text = try cursor.value()
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2, !parts[0].isEmpty else { throw UsageError(message: "--rate needs NAME=X, found '\(text)'") }
+    guard let rate = Double(parts[1]), rate.isFinite, rate > 0 else {
+      throw UsageError(message: "--rate \(parts[0]) needs a positive number, found '\(parts[1])'")
+    }
+    guard rates.updateValue(rate, forKey: parts[0]) == nil else {
+      throw UsageError(message: "--rate \(parts[0]) is given twice")
+    }
+  }
 
   /// A finite number after the current option: positive, or at least zero.
   static func number(_ cursor: inout ArgumentCursor, positive: Bool) throws(UsageError) -> Double {

@@ -16,6 +16,7 @@ let toolHelp = """
     machines MODEL  draw each role's state machine as DOT
     markov MODEL    outcome, transient and long-run probabilities; PRISM and Storm exports
     petri MODEL     an equivalent place/transition net: PNML, DOT and its analysis
+    report MODEL    one self-contained HTML page: verdicts, charts, machines, coverage
     help [COMMAND]  show help for the tool or a command
 
   Run 'commitcheck <command> --help' for a command's options.
@@ -32,6 +33,7 @@ let commands: [(name: String, help: String, run: (ArraySlice<String>) throws(Usa
   ("trace", TraceCommand.help, { args throws(UsageError) in try TraceCommand(args).run() }),
   ("markov", MarkovCommand.help, { args throws(UsageError) in try MarkovCommand(args).run() }),
   ("petri", PetriCommand.help, { args throws(UsageError) in try PetriCommand(args).run() }),
+  ("report", ReportCommand.help, { args throws(UsageError) in try ReportCommand(args).run() }),
 ]
 
 installSignalHandlers()
