@@ -143,7 +143,7 @@ extension Exploration {
     switch domain {
     case .bool: .bool(value != 0)
     case .range: .int(value)
-    case .enumeration, .process, .set, .map: .name(system.describe(value: value, domain: domain))
+    case .enumeration, .process, .set, .map, .record: .name(system.describe(value: value, domain: domain))
     }
   }
 
@@ -237,10 +237,15 @@ extension Exploration {
     }
     for v in system.roles[info.role].vars {
       let base = info.base + 2 + v.offset
-      if case .map(let r, let vd) = v.domain {
+      if case .map(let r, let vd) = v.domain, vd.isScalar {
         for k in 0..<system.roles[r].count where before[base + k] != after[base + k] {
           let key = system.processes[system.roles[r].firstProcess + k].name
           out.append(change(v.name, key: key, vd, before[base + k], after[base + k]))
+        }
+      } else if !v.domain.isScalar {
+        // Nested maps and records: one change per slot, named by its path.
+        for (k, leaf) in system.slotPaths(of: v).enumerated() where before[base + k] != after[base + k] {
+          out.append(change(v.name + leaf.path, key: nil, leaf.domain, before[base + k], after[base + k]))
         }
       } else if before[base] != after[base] {
         out.append(change(v.name, key: nil, v.domain, before[base], after[base]))

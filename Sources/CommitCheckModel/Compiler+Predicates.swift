@@ -15,12 +15,12 @@ extension Compiler {
     }
     let fa = a.eval
     var stateNames: [(String, SourceRange)]?
-    if case .name(let n) = rhs.kind, scope.local(n) == nil, let r = pr, state(n, of: r) != nil {
+    if case .name(let n) = rhs.kind, !scope.isBound(n), let r = pr, state(n, of: r) != nil {
       stateNames = [(n, rhs.range)]
     } else if case .setLiteral(let els) = rhs.kind, !els.isEmpty {
       var names: [(String, SourceRange)] = []
       for el in els {
-        if case .name(let n) = el.kind, scope.local(n) == nil, let r = pr, state(n, of: r) != nil {
+        if case .name(let n) = el.kind, !scope.isBound(n), let r = pr, state(n, of: r) != nil {
           names.append((n, el.range))
         }
       }

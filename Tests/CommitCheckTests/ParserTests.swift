@@ -108,7 +108,13 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
     case .binary(_, let l, let r): expr(l); expr(r)
     case .conditional(let c, let a, let b): expr(c); expr(a); expr(b)
     case .call(let f, let args): out.append(f.range); args.forEach(expr)
-    case .quantifier(_, let v, let role, let body): out += [v.range, role.range]; expr(body)
+    case .quantifier(_, let v, let domain, let body): out.append(v.range); expr(domain); expr(body)
+    case .range(let low, let high): expr(low); expr(high)
+    case .messageQuery(_, let q):
+      out.append(q.message.range)
+      q.fields.forEach { out.append($0.field.range); expr($0.value) }
+      q.sender.map(expr)
+      q.receiver.map(expr)
     case .allOf(let role): out.append(role.range)
     case .setLiteral(let elements): elements.forEach(expr)
     case .int, .bool, .name, .real: break
@@ -123,7 +129,15 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
     for stmt in body {
       out.append(stmt.range)
       switch stmt.kind {
-      case .assign(let target, let index, _, let value): out.append(target.range); index.map(expr); expr(value)
+      case .assign(let target, let path, _, let value):
+        out.append(target.range)
+        for selector in path {
+          switch selector {
+          case .index(let i): expr(i)
+          case .field(let f): out.append(f.range)
+          }
+        }
+        expr(value)
       case .send(let m, let args, let target):
         out.append(m.range)
         args.forEach { out.append($0.field.range); expr($0.value) }
@@ -138,6 +152,7 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
   }
   model.params.forEach { out += [$0.range, $0.name.range]; expr($0.low); expr($0.high); expr($0.defaultValue) }
   model.messages.forEach { out.append($0.name.range); $0.fields.forEach { out.append($0.name.range); type($0.type) } }
+  model.records.forEach { out.append($0.name.range); $0.fields.forEach { out.append($0.name.range); type($0.type) } }
   for role in model.roles {
     out += [role.range, role.name.range]
     role.count.map(expr)
@@ -150,6 +165,7 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
         out += [m.range] + (sender.map { [$0.range] } ?? [])
         fields.forEach { out.append($0.field.range); expr($0.value) }
       }
+      t.parameters.forEach { out.append($0.name.range); type($0.type) }
       t.guardExpr.map(expr)
       t.rate.map(expr)
       block(t.body)
@@ -430,8 +446,6 @@ struct ParserTests {
     Malformed("protocol P\nrole R {\n  on s step go when x = 0 { skip }\n}", "3:23: '=' assigns; to compare, write '=='"),
     Malformed("protocol P\nrole R {\n  on s step go { if x = 0 { skip } }\n}", "3:23: '=' assigns; to compare, write '=='"),
     Malformed("protocol P\ninvariant i: x = 0", "2:16: '=' assigns; to compare, write '=='"),
-    Malformed("protocol P\nrole R {\n  on s step go { C.yes += self }\n}",
-     "3:18: a process can assign only its own variables: 'C.yes' belongs to another process; send it a message instead"),
     Malformed("protocol P\nrole R {\n  on s step go {\n    if x { skip }\n", "5:1: expected '}' to close the block, found end of file"),
     Malformed("protocol P\nrole R {\n  on s send M to p {}\n}",
      "3:8: expected 'receive', 'step' or 'timeout' after the states of a transition, found 'send'"),
