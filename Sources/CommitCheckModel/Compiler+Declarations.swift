@@ -146,8 +146,16 @@ extension Compiler {
     case .enumeration(let e): max(enums[e].cases.count, 1)
     case .set(let r): 1 << roles[r].count
     case .process(let r): roles[r].count
-    case .map(let r, let v): roles[r].count * size(v)
-    case .record(_, _, let domains): domains.reduce(1) { $0 * size($1) }
+    // Composite values are stored slot by slot, so their sizes only bound loops: saturate.
+    case .map(let r, let v): Self.saturatingProduct(Array(repeating: size(v), count: roles[r].count))
+    case .record(_, _, let domains): Self.saturatingProduct(domains.map(size))
+    }
+  }
+
+  static func saturatingProduct(_ factors: [Int]) -> Int {
+    factors.reduce(1) { product, factor in
+      let (p, overflow) = product.multipliedReportingOverflow(by: factor)
+      return overflow ? Int.max : p
     }
   }
 
@@ -161,6 +169,12 @@ extension Compiler {
     let decl = model.records[i]
     if recordsResolving.contains(i) {
       error("record '\(id.name)' contains itself", id.range)
+      recordFailed.insert(i)
+      return nil
+    }
+    // Each level of a record inside a record is a frame of this recursion.
+    if recordsResolving.count >= Limits.recordNesting {
+      error("records nested more than \(Limits.recordNesting) deep", id.range)
       recordFailed.insert(i)
       return nil
     }
@@ -184,6 +198,11 @@ extension Compiler {
     }
     if recordFailed.contains(i) { return nil }
     let record = Domain.record(name: decl.name.name, fields: names, domains: domains)
+    if record.slotCount(roles) > Limits.slots {
+      error("record '\(decl.name.name)' takes more than \(Limits.slots) slots; a state has at most \(Limits.slots)", decl.name.range)
+      recordFailed.insert(i)
+      return nil
+    }
     recordDomains[i] = record
     return record
   }

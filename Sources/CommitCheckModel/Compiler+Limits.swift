@@ -22,6 +22,8 @@ enum Limits {
   static let states = 1024
   /// Transitions of a model: `Action.fairnessUnit` keeps 16 bits of the transition index.
   static let transitions = 1 << 16
+  /// Records inside records, as the compiler resolves them (recursively).
+  static let recordNesting = 64
   /// Valuations of one step's parameters: each is a transition of its own.
   static let stepValuations = 4096
   /// `choose` statements one run of a transition takes: `Action.choice` keeps a 4-bit branch

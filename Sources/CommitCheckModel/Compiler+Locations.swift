@@ -129,6 +129,11 @@ extension Compiler {
     case .name(let n) where !scope.isBound(n) && !isOwnVariable(n, scope: scope) && params[n] == nil
       && enumCase[n] == nil && n != "self":
       let sets = scope.role.map { r in roles[r].vars.filter { if case .set = $0.domain { true } else { false } }.map(\.name) } ?? []
+      // Where no set variable is in scope, the name can only have meant a role (or an enum).
+      if sets.isEmpty {
+        error(unknownRole(n), domain.range)
+        return .error
+      }
       error("unknown role, enum or set '\(n)' in '\(head)'"
         + Suggestion.hint(for: n, among: model.roles.map(\.name.name) + model.enums.map(\.name.name) + sets), domain.range)
       return .error

@@ -225,10 +225,15 @@ extension Compiler {
   func compileAssign(_ target: Identifier, _ path: [Selector], _ op: AssignOp, _ value: Expr, scope: Scope) -> Exec? {
     guard let r = scope.role else { return nil }
     guard !scope.isBound(target.name), let v = variable(target.name, of: r) else {
-      if case .field(let field) = path.first,
-        scope.isBound(target.name) || roleIndex[target.name] != nil || target.name == "self"
-      {
-        error("a process can assign only its own variables: '\(target.name).\(field.name)' belongs to another process; send it a message instead",
+      if !path.isEmpty, scope.isBound(target.name) || roleIndex[target.name] != nil {
+        // `C.yes += p`, `Participant[1].x = 1`: the variable of another process.
+        let written = target.name + path.map { selector in
+          switch selector {
+          case .index(let key): "[\(sourceText(key.range))]"
+          case .field(let field): ".\(field.name)"
+          }
+        }.joined()
+        error("a process can assign only its own variables: '\(written)' belongs to another process; send it a message instead",
           target.range)
       } else if scope.isBound(target.name) || params[target.name] != nil {
         error("cannot assign to '\(target.name)'; only the role's variables can be assigned", target.range)

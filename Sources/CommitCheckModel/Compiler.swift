@@ -137,6 +137,8 @@ final class Compiler {
     declareRecords()
     declareMessages()
     declareRoles()
+    // Records no variable uses are still checked.
+    for record in model.records where recordIndex[record.name.name] != nil { _ = recordDomain(record.name) }
     if hasErrors { return nil }
     declareFailures()
     if hasErrors { return nil }

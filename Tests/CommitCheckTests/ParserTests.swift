@@ -72,7 +72,11 @@ private func render(_ e: Expr) -> String {
   case .binary(let op, let l, let r): "(\(render(l)) \(op.rawValue) \(render(r)))"
   case .conditional(let c, let a, let b): "(\(render(c)) ? \(render(a)) : \(render(b)))"
   case .call(let f, let args): "\(f.name)(\(args.map(render).joined(separator: ", ")))"
-  case .quantifier(let k, let v, let role, let body): "(\(k.rawValue) \(v.name) in \(role.name): \(render(body)))"
+  case .quantifier(let k, let v, let domain, let body): "(\(k.rawValue) \(v.name) in \(render(domain)): \(render(body)))"
+  case .range(let low, let high): "\(render(low))...\(render(high))"
+  case .messageQuery(let k, let q):
+    "(\(k.rawValue) \(q.message.name)(\(q.fields.map { "\($0.field.name): \(render($0.value))" }.joined(separator: ", ")))"
+      + (q.sender.map { " from \(render($0))" } ?? "") + (q.receiver.map { " to \(render($0))" } ?? "") + ")"
   case .allOf(let role): "(all \(role.name))"
   case .setLiteral(let elements): "{\(elements.map(render).joined(separator: ", "))}"
   }
@@ -378,7 +382,9 @@ struct ParserTests {
     #expect(key.name == "R")
     let t = role.transitions[0]
     #expect(t.states.isEmpty && t.name?.name == "t" && t.rate.map(render) == "2")
-    guard case .assign(let target, let index?, .remove, _) = t.body[0].kind else { Issue.record("no -="); return }
+    guard case .assign(let target, let path, .remove, _) = t.body[0].kind, path.count == 1,
+      case .index(let index) = path[0]
+    else { Issue.record("no -="); return }
     #expect(target.name == "m" && render(index) == "self")
     guard case .ifElse(_, _, let otherwise?) = t.body[2].kind, otherwise.count == 1,
       case .ifElse(_, _, let last?) = otherwise[0].kind
@@ -406,7 +412,7 @@ struct ParserTests {
     Malformed("", "1:1: expected 'protocol' at the start of the model, found end of file"),
     Malformed("role R {}", "1:1: expected 'protocol' at the start of the model, found 'role'"),
     Malformed("protocol P\nrol Participant {}",
-     "2:1: expected a declaration ('param', 'network', 'enum', 'message', 'role', 'failures', 'invariant' or 'eventually'), found identifier 'rol'"),
+     "2:1: expected a declaration ('param', 'network', 'enum', 'record', 'message', 'role', 'failures', 'invariant' or 'eventually'), found identifier 'rol'"),
     Malformed("protocol P\nparam N = 3", "2:9: expected ':' after parameter name, found '='"),
     Malformed("protocol P\nparam N: 1...3 = 3\n/* open\ncomment", "3:1: unterminated block comment"),
     Malformed("protocol P\ninvariant x: a @ b", "2:16: unexpected character '@'"),
