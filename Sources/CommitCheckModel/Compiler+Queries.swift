@@ -88,13 +88,17 @@ extension Compiler {
     messageReads?.insert(queryPlans.count - 1)
     transitionFacts?.queried.insert(m)
     let net = network, stopAtOne = kind == .exists, fields = given
+    // The given fields' values, evaluated once per query: closures in an array would be
+    // retained and released on every iteration.
+    let evals = given.map(\.eval), offsets = given.map(\.offset), sizes = given.map(\.size)
+    let fieldStrides = given.map(\.stride)
     return Typed(type: kind == .exists ? .bool : .int, eval: { e in
       var base = 0
-      for f in fields {
-        let code = f.eval(e) - f.offset
+      for k in evals.indices {
+        let code = evals[k](e) - offsets[k]
         // A value outside the field's domain matches no message.
-        if code < 0 || code >= f.size { return 0 }
-        base += code * f.stride
+        if code < 0 || code >= sizes[k] { return 0 }
+        base += code * fieldStrides[k]
       }
       let s = sender?(e) ?? -1, t = receiver?(e) ?? -1
       if net.semantics == .fifo {
@@ -140,6 +144,8 @@ extension NetworkTable {
   /// any value of the `free` fields, from `source` to `target` (-1: any).
   func countInFlight(_ e: Env, _ plan: QueryPlan, free: [(stride: Int, size: Int)], freeCount: Int, base: Int,
                      source: Int, target: Int, stopAtOne: Bool) -> Int {
+    // Hoisted: each read of an array through a class would retain and release it.
+    let slots = e.slots, index = slotIndex, sources = plan.sources, targets = plan.targets
     let P = processCount, first = valuationBase[plan.message]
     var n = 0
     for i in 0..<freeCount {
@@ -149,22 +155,12 @@ extension NetworkTable {
         rest /= f.size
       }
       let row = (first + valuation) * P
-      func copies(from s: Int) -> Int {
-        if target >= 0 {
-          let slot = slotIndex[(row + s) * P + target]
-          return slot >= 0 ? e.slots[slot] : 0
+      for s in source >= 0 ? source..<(source + 1) : 0..<sources.count {
+        let from = source >= 0 ? s : sources[s]
+        for t in target >= 0 ? target..<(target + 1) : 0..<targets.count {
+          let slot = index[(row + from) * P + (target >= 0 ? t : targets[t])]
+          if slot >= 0 { n += slots[slot] }
         }
-        var sum = 0
-        for t in plan.targets {
-          let slot = slotIndex[(row + s) * P + t]
-          if slot >= 0 { sum += e.slots[slot] }
-        }
-        return sum
-      }
-      if source >= 0 {
-        n += copies(from: source)
-      } else {
-        for s in plan.sources { n += copies(from: s) }
       }
       if stopAtOne && n > 0 { return 1 }
     }
