@@ -193,3 +193,56 @@ struct LanguageGrowthTests {
     #expect(model.system.layout.names.filter { $0.hasPrefix("C.votes") } == ["C.votes[1]", "C.votes[2]"])
   }
 }
+
+/// Symmetry reduction over records: a map keyed by the symmetric role whose entries are
+/// records permutes entry by entry, and records that name the role's instances are refused.
+struct RecordSymmetryTests {
+  static let source = """
+    protocol SymmetricRecords
+    record Entry { hits: 0...2, flag: bool }
+    message Done
+    role P[3] symmetric {
+      var tries: 0...2
+      state s initial
+      on s step go when tries < 2 { tries += 1; send Done to Hub }
+    }
+    role Hub {
+      var book: map<P, Entry>
+      state h initial
+      on h receive Done from p { book[p].hits += 1; book[p].flag = not book[p].flag }
+    }
+    """
+
+  @Test("A map of records keyed by a symmetric role is reduced to its orbits")
+  func orbits() throws {
+    let model = try compile(Self.source)
+    let symmetry = try Symmetry(model.system)
+    let full = Explorer().explore(model.system)
+    var options = ExplorerOptions()
+    options.symmetry = symmetry
+    let reduced = Explorer().explore(model.system, options: options)
+    // Each P is (tries t, copies in flight d) with d <= t <= 2, and its entry is determined:
+    // hits = t - d, flag = hits odd. 6 local situations: 6^3 = 216 states, and the orbits are
+    // the multisets of 3 of them: C(8, 3) = 56.
+    #expect(full.stateCount == 216)
+    #expect(reduced.stateCount == 56)
+    // Brute force, as in SymmetryTests: the smallest image under the 3! permutations.
+    let perms = SymmetryTests.permutations(3)
+    var orbits: Set<[Int]> = []
+    for id in 0..<full.stateCount {
+      let images = perms.map { symmetry.permute(full.state(UInt32(id)), $0) }
+      orbits.insert(images.min { $0.lexicographicallyPrecedes($1) }!)
+    }
+    #expect(orbits.count == 56)
+  }
+
+  @Test("Records and nested maps that name a symmetric role's instances are refused", arguments: [
+    "record Who { p: P }\nrole Hub { var w: Who  state h initial }",
+    "role Hub { var m: map<P, map<P, bool>>  state h initial }",
+    "role Hub { var m: map<Hub, map<P, bool>>  state h initial }",
+  ])
+  func refusals(declarations: String) throws {
+    let model = try compile("protocol R\nrole P[2] symmetric { state s initial }\n" + declarations)
+    #expect(throws: SymmetryError.self) { try Symmetry(model.system) }
+  }
+}
