@@ -246,3 +246,49 @@ struct RecordSymmetryTests {
     #expect(throws: SymmetryError.self) { try Symmetry(model.system) }
   }
 }
+
+/// The move memo and the property memo key on the slots code reads; network queries read slots
+/// of messages between other processes, which must be in those keys.
+struct QueryMemoTests {
+  static let watching = """
+    protocol Watching
+    message Ping
+    role A { var n: 0...2  state s initial  on s step ping when n < 2 { n += 1; send Ping to B } }
+    role B { state s initial  on s receive Ping { skip } }
+    role W {
+      var seen: 0...3
+      state w initial
+      on w step look when exists Ping from A to B and seen < 3 { seen += 1 }
+    }
+    invariant quiet: count Ping < 2 or W.seen > 0
+    invariant some_seen: W.seen < 3
+    """
+
+  @Test("Memoized moves and property values agree with direct evaluation when guards read the network",
+        arguments: [watching, LanguageGrowthTests.counting("unordered capacity 3", target: 3),
+                    LanguageGrowthTests.counting("fifo capacity 3", target: 3),
+                    LanguageGrowthTests.poking])
+  func memoAgrees(source: String) throws {
+    let model = try compile(source)
+    let exploration = Explorer().explore(model.system)
+    #expect(exploration.complete)
+    #expect(memoizedMoveMismatches(exploration).isEmpty)
+    let generator = SuccessorGenerator(model.system)
+    for id in 0..<UInt32(exploration.stateCount) {
+      let state = exploration.state(id)
+      for p in model.system.properties.indices {
+        #expect(generator.evaluate(property: p, in: state) == generator.evaluateUncached(property: p, in: state))
+      }
+    }
+  }
+
+  @Test("A process whose guard reads messages between others sees them change")
+  func watcher() throws {
+    // A sends up to 2 Pings that B consumes; W counts up (to 3) whenever it looks while one is
+    // in flight, and may look again before B takes it: seen reaches 3 (some_seen violated).
+    // A may send twice before W looks: 2 Pings in flight with seen = 0 (quiet violated).
+    let report = try checkSource(Self.watching)
+    #expect(report.property("some_seen")?.verdict == .violated)
+    #expect(report.property("quiet")?.verdict == .violated)
+  }
+}
