@@ -33,6 +33,9 @@ struct Typed {
   /// For a process: the processes it can be, when the compiler knows more than its type says
   /// (`self`, `Participant[1]`); nil for every process of the type's role.
   var processes: Set<Int>?
+  /// The value, when the compiler knows it (literals, parameters, a step's parameters, and
+  /// what is computed from them alone): a guard known false never needs evaluating.
+  var known: Int?
   static let error = Typed(type: .error, eval: { _ in 0 })
 }
 
@@ -82,7 +85,7 @@ extension Compiler {
   }
 
   func constantValue(_ value: Int, _ type: VType) -> Typed {
-    Typed(type: type, eval: { _ in value })
+    Typed(type: type, eval: { _ in value }, known: value)
   }
 
   func compileExpr(_ expr: Expr, scope: Scope) -> Typed {
@@ -106,6 +109,7 @@ extension Compiler {
       switch op {
       case .not:
         guard expect(a, .bool, operand.range, "'not'") else { return .error }
+        if let x = a.known { return constantValue(1 - x, .bool) }
         return Typed(type: .bool, eval: { e in 1 - f(e) })
       case .negate:
         guard expect(a, .int, operand.range, "'-'") else { return .error }
@@ -310,6 +314,12 @@ extension Compiler {
       guard expect(a, .bool, lhs.range, "'\(op.rawValue)'"), expect(b, .bool, rhs.range, "'\(op.rawValue)'") else {
         return .error
       }
+      // A conjunct known to be false (a step parameter's value ruled out) decides the guard.
+      if op == .and, a.known == 0 || b.known == 0 { return constantValue(0, .bool) }
+      if let x = a.known, let y = b.known {
+        let value = op == .and ? (x != 0 && y != 0) : op == .or ? (x != 0 || y != 0) : (x == 0 || y != 0)
+        return constantValue(value ? 1 : 0, .bool)
+      }
       switch op {
       case .and: return Typed(type: .bool, eval: { e in fa(e) != 0 && fb(e) != 0 ? 1 : 0 })
       case .or: return Typed(type: .bool, eval: { e in fa(e) != 0 || fb(e) != 0 ? 1 : 0 })
@@ -320,6 +330,7 @@ extension Compiler {
         error("cannot compare \(a.type.describe(self)) with \(b.type.describe(self))", expr.range)
         return .error
       }
+      if let x = a.known, let y = b.known { return constantValue((x == y) == (op == .equal) ? 1 : 0, .bool) }
       if op == .equal { return Typed(type: .bool, eval: { e in fa(e) == fb(e) ? 1 : 0 }) }
       return Typed(type: .bool, eval: { e in fa(e) != fb(e) ? 1 : 0 })
     case .less, .lessEqual, .greater, .greaterEqual:

@@ -88,7 +88,9 @@ extension Compiler {
     let fa = a.eval
     if name.name == "size" {
       switch a.type {
-      case .set, .emptySet: return Typed(type: .int, eval: { e in fa(e).nonzeroBitCount })
+      case .set, .emptySet:
+        if let bits = a.known { return constantValue(bits.nonzeroBitCount, .int) }
+        return Typed(type: .int, eval: { e in fa(e).nonzeroBitCount })
       default:
         error("'size' needs a set, found \(a.type.describe(self))", args[0].range)
         return .error

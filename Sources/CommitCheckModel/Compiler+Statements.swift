@@ -88,7 +88,12 @@ extension Compiler {
     if let label { name = label }
     if let g = t.guardExpr {
       let typed = compileExpr(g, scope: scope)
-      if typed.type != .error, expect(typed, .bool, g.range, "a 'when' guard") { code.guardEval = typed.eval }
+      if typed.type != .error, expect(typed, .bool, g.range, "a 'when' guard") {
+        code.guardEval = typed.eval
+        // Never enabled (a valuation of a step's parameters the guard rules out): it stays a
+        // transition, in no control state's list.
+        if typed.known == 0 { code.states = code.states.map { _ in false } }
+      }
     }
     var rate = 1.0
     if let re = t.rate { rate = rateValue(re) ?? 1 }

@@ -57,14 +57,15 @@ extension TransitionSystem {
 
 extension TransitionSystem {
   /// Per transition, the one a role machine draws for it: itself, or for a valuation of a step
-  /// with parameters, the first valuation of its declaration.
+  /// with parameters, the first valuation of its declaration that some control state enables
+  /// (its guard may rule out others at compile time).
   public var drawnTransitions: [Int] {
     var first: [SourceRange: Int] = [:]
-    return transitions.indices.map { i in
-      if let j = first[transitions[i].range] { return j }
+    let enabled = Set(program.byRoleState.flatMap { $0.flatMap { $0 } })
+    for i in transitions.indices where enabled.contains(i) && first[transitions[i].range] == nil {
       first[transitions[i].range] = i
-      return i
     }
+    return transitions.indices.map { first[transitions[$0].range] ?? $0 }
   }
 }
 
