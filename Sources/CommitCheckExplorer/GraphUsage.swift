@@ -22,7 +22,8 @@ public struct MachineMove: Sendable, Hashable {
 public struct MachineUsage: Sendable {
   /// Per role, per control state: whether a process of the role is in it in some state.
   public var occupied: [[Bool]]
-  /// Per transition: whether some edge takes it.
+  /// Per transition: whether some edge takes it (for a step with parameters, its first
+  /// valuation stands for all, as the drawing does: `TransitionSystem.drawnTransitions`).
   public var taken: [Bool]
   public var moves: Set<MachineMove>
 }
@@ -44,14 +45,16 @@ extension Exploration {
       }
     }
     guard keptEdges else { return usage }
+    // The drawing shows one edge per declaration of a step with parameters.
+    let drawn = system.drawnTransitions
     for id in 0..<(edgeStart.count - 1) {
       for e in edges(of: UInt32(id)) {
         let a = edgeActions[e]
         guard a.transition >= 0, a.process >= 0 else { continue }
         let p = Int(a.process)
         let target = Int(edgeTargets[e])
-        usage.taken[Int(a.transition)] = true
-        usage.moves.insert(MachineMove(transition: Int(a.transition), choice: a.choice,
+        usage.taken[drawn[Int(a.transition)]] = true
+        usage.moves.insert(MachineMove(transition: drawn[Int(a.transition)], choice: a.choice,
                                        from: Int(control[id * processCount + p]),
                                        to: Int(control[target * processCount + p])))
       }

@@ -46,10 +46,7 @@ public struct Symmetry: Sendable {
       for pid in members {
         var cells: [Cell] = []
         let base = system.processes[pid].base
-        let blockSize = 2 + role.vars.reduce(0) { n, v in
-          if case .map(let mr, _) = v.domain { return n + system.roles[mr].count }
-          return n + 1
-        }
+        let blockSize = 2 + role.vars.reduce(0) { n, v in n + v.initialCodes.count }
         cells += (base..<(base + blockSize)).map { Cell(slot: $0, bit: -1) }
         // Facts about this instance held by processes of other roles.
         let index = pid - role.firstProcess
@@ -58,7 +55,11 @@ public struct Symmetry: Sendable {
             let slot = info.base + 2 + v.offset
             switch v.domain {
             case .set(let sr) where sr == r: cells.append(Cell(slot: slot, bit: index))
-            case .map(let mr, _) where mr == r: cells.append(Cell(slot: slot + index, bit: -1))
+            case .map(let mr, let value) where mr == r:
+              // An entry may take several slots (a record); `checkReferences` has refused
+              // entries that name instances of `r` themselves.
+              let width = value.slotCount(system.roles)
+              cells += (0..<width).map { Cell(slot: slot + index * width + $0, bit: -1) }
             default: break
             }
           }
@@ -178,8 +179,9 @@ public struct Symmetry: Sendable {
         case .process(let pr): refers = pr == r
         case .set(let sr): refers = sr == r && q == r
         case .map(let mr, let value):
-          refers = mr == r && q == r
-          if case .process(let pr) = value, pr == r { refers = true }
+          refers = (mr == r && q == r) || value.mentions(role: r)
+        case .record:
+          refers = v.domain.mentions(role: r)
         default: break
         }
         if refers {

@@ -143,7 +143,7 @@ extension Exploration {
     switch domain {
     case .bool: .bool(value != 0)
     case .range: .int(value)
-    case .enumeration, .process, .set, .map: .name(system.describe(value: value, domain: domain))
+    case .enumeration, .process, .set, .map, .record: .name(system.describe(value: value, domain: domain))
     }
   }
 
@@ -247,9 +247,14 @@ extension Exploration {
     let info = system.processes[p]
     for v in system.roles[info.role].vars {
       let base = info.base + 2 + v.offset
-      if case .map(let r, let vd) = v.domain {
+      if case .map(let r, let vd) = v.domain, vd.isScalar {
         for k in 0..<system.roles[r].count {
           body(v.name, system.processes[system.roles[r].firstProcess + k].name, vd, base + k)
+        }
+      } else if !v.domain.isScalar {
+        // Nested maps and records: one entry per slot, named by its path.
+        for (k, leaf) in system.slotPaths(of: v).enumerated() {
+          body(v.name + leaf.path, nil, leaf.domain, base + k)
         }
       } else {
         body(v.name, nil, v.domain, base)

@@ -171,7 +171,9 @@ struct StateLabels {
       var values: [String] = []
       for v in role.vars {
         let base = info.base + 2 + v.offset
-        if case .map(let r, let d) = v.domain {
+        if !v.domain.isFlatMap && !v.domain.isScalar {
+          values += system.slotTexts(of: v, slots, base: base)
+        } else if case .map(let r, let d) = v.domain {
           let entries = (0..<system.roles[r].count).map { k in
             system.describe(value: system.value(code: slots[base + k], domain: d), domain: d)
           }

@@ -22,6 +22,7 @@ public struct ProtocolDecl: Sendable {
   public var network: NetworkDecl?
   public var enums: [EnumDecl] = []
   public var messages: [MessageDecl] = []
+  public var records: [RecordDecl] = []
   public var roles: [RoleDecl] = []
   public var failures: [FailureDecl] = []
   public var properties: [PropertyDecl] = []
@@ -62,6 +63,12 @@ public struct MessageDecl: Sendable {
   public var fields: [FieldDecl]
 }
 
+/// `record Instance { mbal: 0...2, val: Value }`: a type with named fields.
+public struct RecordDecl: Sendable {
+  public var name: Identifier
+  public var fields: [FieldDecl]
+}
+
 public struct FieldDecl: Sendable {
   public var name: Identifier
   public var type: TypeExpr
@@ -73,11 +80,11 @@ public indirect enum TypeExpr: Sendable {
   case bool(SourceRange)
   /// `0...3` (bounds are constant expressions over parameters)
   case range(Expr, Expr, SourceRange)
-  /// An enum name, or a role name (a process of that role).
+  /// An enum name, a record name, or a role name (a process of that role).
   case named(Identifier)
   /// `set<Participant>`
   case set(Identifier, SourceRange)
-  /// `map<Participant, bool>`
+  /// `map<Participant, bool>`, `map<RM, map<Acceptor, Instance>>`
   case map(Identifier, TypeExpr, SourceRange)
 
   public var range: SourceRange {
@@ -133,6 +140,8 @@ public struct TransitionDecl: Sendable {
   public var rate: Expr?
   public var body: [Stmt]
   public var range: SourceRange
+  /// `step Poke(r: RM, k: 0...2)`: each valuation of the parameters is its own transition.
+  public var parameters: [FieldDecl] = []
 }
 
 public enum Trigger: Sendable {
@@ -170,9 +179,15 @@ public enum AssignOp: String, Sendable {
   case set = "=", add = "+=", remove = "-="
 }
 
+/// One step from a variable to the part of it assigned: `[p]` of a map, `.mbal` of a record.
+public enum Selector: Sendable {
+  case index(Expr)
+  case field(Identifier)
+}
+
 public indirect enum StmtKind: Sendable {
-  /// `x = e`, `x += p`, `votes[p] = true`
-  case assign(target: Identifier, index: Expr?, op: AssignOp, value: Expr)
+  /// `x = e`, `x += p`, `votes[p] = true`, `aState[r].mbal = b`
+  case assign(target: Identifier, path: [Selector], op: AssignOp, value: Expr)
   /// `send Msg(f: e) to target`
   case send(message: Identifier, args: [FieldArg], target: SendTarget)
   /// `goto state` or `goto c ? a : b`
@@ -250,6 +265,19 @@ public enum QuantifierKind: String, Sendable {
   case all, some, count
 }
 
+public enum MessageQueryKind: String, Sendable {
+  case exists, count
+}
+
+/// The messages a network query matches: a type, some of its fields, and optionally the sender
+/// and the receiver.
+public struct MessageQuery: Sendable {
+  public var message: Identifier
+  public var fields: [FieldArg]
+  public var sender: Expr?
+  public var receiver: Expr?
+}
+
 public indirect enum ExprKind: Sendable {
   case int(Int)
   case bool(Bool)
@@ -265,8 +293,13 @@ public indirect enum ExprKind: Sendable {
   case conditional(Expr, Expr, Expr)
   /// `crashed(p)`, `unreachable(p)`, `size(s)`, `decided(p)`
   case call(Identifier, [Expr])
-  /// `all p in Participant: body`, `some ...`, `count ...`
-  case quantifier(QuantifierKind, variable: Identifier, role: Identifier, body: Expr)
+  /// `all p in Participant: body`, `some ...`, `count ...`; the domain is a role, an enum, a
+  /// set-valued expression (`yes`) or a range (`0...N`).
+  case quantifier(QuantifierKind, variable: Identifier, domain: Expr, body: Expr)
+  /// `lo...hi`: only as the domain of a quantifier.
+  case range(Expr, Expr)
+  /// `exists Vote(yes: true) from p to c`, `count Vote(...)`: messages in flight.
+  case messageQuery(MessageQueryKind, MessageQuery)
   /// `all Participant`: the set of every instance of the role.
   case allOf(Identifier)
   /// `{}`, `{a, b}`

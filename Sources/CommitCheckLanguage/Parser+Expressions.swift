@@ -176,7 +176,9 @@ extension Parser {
     switch current.kind {
     case .punct(.leftParen): try parseParenthesized(into: &result)
     case .punct(.leftBrace): try parseSetLiteral(into: &result)
+    case .keyword(.count) where startsMessageQuery(): try parseMessageQuery(into: &result)
     case .keyword(.all), .keyword(.some), .keyword(.count): try parseQuantifier(into: &result)
+    case .identifier("exists") where peek(1).identifier != nil: try parseMessageQuery(into: &result)
     case .identifier where nextIsLeftParen(): try parseCall(into: &result)
     default: try parseAtom(into: &result)
     }
@@ -184,6 +186,38 @@ extension Parser {
 
   @inline(never)
   private mutating func nextIsLeftParen() -> Bool { peek(1).isPunct(.leftParen) }
+
+  /// `count Msg ...` counts messages; `count p in ...:` is a quantifier.
+  @inline(never)
+  private mutating func startsMessageQuery() -> Bool {
+    peek(1).identifier != nil && !peek(2).isKeyword(.in)
+  }
+
+  /// `exists Msg(field: e, ...) from p to q` or `count Msg(...) ...`: current is `exists` or
+  /// `count`. The sender and receiver are postfix expressions, so `exists M from p and x` reads
+  /// as `(exists M from p) and x`.
+  @inline(never)
+  private mutating func parseMessageQuery(into result: inout Expr) throws(ParseAbort) {
+    let start = current.range.start
+    let kind: MessageQueryKind = current.isKeyword(.count) ? .count : .exists
+    try nest()
+    defer { unnest() }
+    try advance()
+    let message = try expectIdentifier("a message name after '\(kind.rawValue)'")
+    var fields: [FieldArg] = []
+    if try consume(.leftParen) {
+      repeat {
+        let field = try expectIdentifier("a field name in the pattern of '\(message.name)'")
+        try expect(.colon, "after field name '\(field.name)'")
+        fields.append(FieldArg(field: field, value: try parseExpression()))
+      } while try consume(.comma)
+      try expect(.rightParen, "or ',' after the fields of '\(message.name)'")
+    }
+    var query = MessageQuery(message: message, fields: fields, sender: nil, receiver: nil)
+    if try consume(.from) { query.sender = try parseBinary(.unary) }
+    if try consume(.to) { query.receiver = try parseBinary(.unary) }
+    result = Expr(.messageQuery(kind, query), range: range(from: start))
+  }
 
   /// A primary without parts: a literal, a name or `self`.
   @inline(never)
@@ -286,16 +320,30 @@ extension Parser {
     let variable = try expectIdentifier(
       kind == .all ? "a role or a variable name after 'all'" : "a variable name after '\(kind.rawValue)'")
     try expect(.in, "after quantifier variable '\(variable.name)'")
-    let role = try expectIdentifier("a role name after 'in'")
-    try expect(.colon, "after '\(kind.rawValue) \(variable.name) in \(role.name)'")
-    result = Expr(.quantifier(kind, variable: variable, role: role, body: Self.placeholder), range: start)
+    guard canStartExpression(current) else {
+      throw expected("a role, an enum, a set or a range 'lo...hi' after 'in'")
+    }
+    var domain = try parseBinary(.additive)
+    if try consume(.ellipsis) {
+      let high = try parseBinary(.additive)
+      domain = Expr(.range(domain, high), range: domain.range.to(high.range))
+    }
+    if !current.isPunct(.colon) {
+      let written = sourceText(domain.range)
+      throw expected("':' after '\(kind.rawValue) \(variable.name) in \(written)'")
+    }
+    try advance()
+    result = Expr(.quantifier(kind, variable: variable, domain: domain, body: Self.placeholder), range: start)
   }
+
+  /// The source text of a range, abbreviated, as a message quotes it.
+  func sourceText(_ range: SourceRange) -> String { Lexer.abbreviated(lexer.text(of: range)) }
 
   /// Puts `body` into the quantifier `head` (from `parseQuantifierHead`).
   @inline(never)
   private static func attach(_ body: Expr, to head: inout Expr) {
-    guard case .quantifier(let kind, let variable, let role, _) = head.kind else { return }
-    head = Expr(.quantifier(kind, variable: variable, role: role, body: body), range: head.range.to(body.range))
+    guard case .quantifier(let kind, let variable, let domain, _) = head.kind else { return }
+    head = Expr(.quantifier(kind, variable: variable, domain: domain, body: body), range: head.range.to(body.range))
   }
 
   // MARK: Types
@@ -344,7 +392,7 @@ extension Parser {
     return [.ellipsis, .plus, .minus, .dot, .leftBracket, .leftParen].contains(p)
   }
 
-  private func canStartExpression(_ token: Token) -> Bool {
+  func canStartExpression(_ token: Token) -> Bool {
     switch token.kind {
     case .integer, .real, .identifier: true
     case .keyword(let k): [.true, .false, .self, .not, .all, .some, .count].contains(k)

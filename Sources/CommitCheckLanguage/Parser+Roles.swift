@@ -119,6 +119,7 @@ extension Parser {
     }
     let trigger: Trigger
     var name: Identifier?
+    var parameters: [FieldDecl] = []
     if try consume(.receive) {
       let message = try expectIdentifier("a message name after 'receive'")
       var fields: [FieldPattern] = []
@@ -136,8 +137,17 @@ extension Parser {
       }
       trigger = .receive(message: message, fields: fields, sender: sender)
     } else if try consume(.step) {
-      name = try expectIdentifier("a step name after 'step'")
+      let stepName = try expectIdentifier("a step name after 'step'")
+      name = stepName
       trigger = .step
+      if try consume(.leftParen) {
+        repeat {
+          let parameter = try expectIdentifier("a parameter name in step '\(stepName.name)'")
+          try expect(.colon, "after parameter name '\(parameter.name)'")
+          parameters.append(FieldDecl(name: parameter, type: try parseType()))
+        } while try consume(.comma)
+        try expect(.rightParen, "or ',' after the parameters of step '\(stepName.name)'")
+      }
     } else if try consume(.timeout) {
       trigger = .timeout
     } else {
@@ -158,7 +168,7 @@ extension Parser {
     let body = try parseBlock(opening: "to open the body of the transition")
     return TransitionDecl(
       states: states, trigger: trigger, name: name, guardExpr: guardExpr, rate: rate, body: body,
-      range: range(from: start))
+      range: range(from: start), parameters: parameters)
   }
 
   /// `failures { crash Coordinator: 1  lose: 1  partition }`, one declaration per line item.

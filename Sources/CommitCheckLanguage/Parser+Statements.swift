@@ -41,31 +41,34 @@ extension Parser {
     return Stmt(kind, range: range(from: start))
   }
 
-  /// `x = e`, `yes += p`, `votes[p] = true` (current is the target's identifier).
+  /// `x = e`, `yes += p`, `votes[p] = true`, `aState[r].mbal = b` (current is the target's
+  /// identifier). Whether `x.f` is a field of the process's own record or another process's
+  /// variable (which cannot be assigned) is the compiler's to tell.
   private mutating func parseAssignment(to target: Identifier) throws(ParseAbort) -> StmtKind {
     try advance()
-    var index: Expr?
-    if current.isPunct(.leftBracket) {
+    var path: [Selector] = []
+    var levels = 0
+    defer { unnest(levels) }
+    while current.isPunct(.leftBracket) || current.isPunct(.dot) {
       try nest()
-      try advance()
-      index = try parseExpression()
-      try expect(.rightBracket, "to close the index of '\(target.name)'")
-      unnest()
+      levels += 1
+      if try consume(.dot) {
+        path.append(.field(try expectIdentifier("a field name after '.'")))
+      } else {
+        try advance()
+        path.append(.index(try parseExpression()))
+        try expect(.rightBracket, "to close the index of '\(target.name)'")
+      }
     }
     let op: AssignOp
     switch current.kind {
     case .punct(.assign): op = .set
     case .punct(.plusAssign): op = .add
     case .punct(.minusAssign): op = .remove
-    case .punct(.dot):
-      try advance()
-      let field = current.identifier.map { "'\(target.name).\($0)' belongs to another process" } ?? "'\(target.name)' is not its own"
-      throw fail(.error("a process can assign only its own variables: \(field); send it a message instead",
-                        at: target.range))
     default: throw expected("'=', '+=' or '-=' after '\(target.name)'")
     }
     try advance()
-    return .assign(target: target, index: index, op: op, value: try parseExpression())
+    return .assign(target: target, path: path, op: op, value: try parseExpression())
   }
 
   /// `send Vote(yes: true) to c`, `send Prepare to all Participant` (after `send`).

@@ -205,8 +205,13 @@ struct Parser {
       case .failures: file.failures += try parseFailures()
       case .invariant, .eventually: file.properties.append(try parseProperty())
       default:
+        // `record` is a contextual word: a declaration only where one is expected.
+        if current.isWord("record") && peek(1).identifier != nil {
+          file.records.append(try parseRecord())
+          continue
+        }
         throw expected(
-          "a declaration ('param', 'network', 'enum', 'message', 'role', 'failures', 'invariant' or 'eventually')")
+          "a declaration ('param', 'network', 'enum', 'record', 'message', 'role', 'failures', 'invariant' or 'eventually')")
       }
     }
     return file
@@ -259,6 +264,24 @@ struct Parser {
     }
     try expect(.rightBrace, "or ',' in enum '\(name.name)'")
     return EnumDecl(name: name, cases: cases)
+  }
+
+  /// `record Instance { mbal: 0...2, val: Value }`; a trailing comma is allowed.
+  mutating func parseRecord() throws(ParseAbort) -> RecordDecl {
+    try advance()
+    let name = try expectIdentifier("a record name after 'record'")
+    try expect(.leftBrace, "after record name '\(name.name)'")
+    var fields: [FieldDecl] = []
+    repeat {
+      if !fields.isEmpty && current.isPunct(.rightBrace) { break }
+      let field = try expectIdentifier("a field name in record '\(name.name)'")
+      try expect(.colon, "after field name '\(field.name)'")
+      try nest()
+      fields.append(FieldDecl(name: field, type: try parseType()))
+      unnest()
+    } while try consume(.comma)
+    try expect(.rightBrace, "or ',' after the fields of record '\(name.name)'")
+    return RecordDecl(name: name, fields: fields)
   }
 
   /// `message Vote(yes: bool)`

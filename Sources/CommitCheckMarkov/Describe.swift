@@ -40,12 +40,8 @@ extension MarkovAnalysis {
     var out: [String] = []
     for v in system.roles[info.role].vars {
       let base = info.base + 2 + v.offset
-      if case .map(let r, let valueDomain) = v.domain {
-        for k in 0..<system.roles[r].count where slots[base + k] != v.initialCodes[k] {
-          let key = system.processes[system.roles[r].firstProcess + k].name
-          let value = system.value(code: slots[base + k], domain: valueDomain)
-          out.append("\(v.name)[\(key)] = \(system.describe(value: value, domain: valueDomain))")
-        }
+      if !v.domain.isScalar {
+        out += system.slotTexts(of: v, slots, base: base) { k in slots[base + k] != v.initialCodes[k] }
       } else if slots[base] != v.initialCodes[0] {
         let value = system.value(code: slots[base], domain: v.domain)
         out.append("\(v.name) = \(system.describe(value: value, domain: v.domain))")

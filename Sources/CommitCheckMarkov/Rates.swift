@@ -78,7 +78,9 @@ public struct RateTable: Sendable {
       }
       for (i, t) in system.transitions.enumerated() {
         let qualified = "\(system.roles[t.role].name).\(t.name)"
-        if t.name == name || qualified == name {
+        // `Poke` names every valuation of a step with parameters (`Poke(r: RM[1])`, ...).
+        let family = t.name.hasPrefix(name + "(") || qualified.hasPrefix(name + "(")
+        if t.name == name || qualified == name || family {
           transitionRates[i] = rate
           matched = true
         }

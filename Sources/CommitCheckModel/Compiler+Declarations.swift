@@ -113,6 +113,8 @@ extension Compiler {
     case .named(let id):
       if let e = enumIndex[id.name] { return .enumeration(e) }
       if let r = roleIndex[id.name] { return .process(role: r) }
+      if let record = recordDomain(id) { return record }
+      if recordIndex[id.name] != nil { return nil }  // its own error is reported
       error(unknownType(id.name), id.range)
       return nil
     case .set(let id, _):
@@ -127,11 +129,12 @@ extension Compiler {
         return nil
       }
       guard let v = domain(value) else { return nil }
-      if case .map = v {
-        error("a map's values cannot be maps", range)
+      let map = Domain.map(role: r, value: v)
+      if map.slotCount(roles) > Limits.slots {
+        error("\(describe(map)) takes more than \(Limits.slots) slots; a state has at most \(Limits.slots)", range)
         return nil
       }
-      return .map(role: r, value: v)
+      return map
     }
   }
 
@@ -143,13 +146,76 @@ extension Compiler {
     case .enumeration(let e): max(enums[e].cases.count, 1)
     case .set(let r): 1 << roles[r].count
     case .process(let r): roles[r].count
-    case .map(let r, let v): roles[r].count * size(v)
+    // Composite values are stored slot by slot, so their sizes only bound loops: saturate.
+    case .map(let r, let v): Self.saturatingProduct(Array(repeating: size(v), count: roles[r].count))
+    case .record(_, _, let domains): Self.saturatingProduct(domains.map(size))
     }
   }
 
-  func slotCount(_ d: Domain) -> Int {
-    if case .map(let r, _) = d { return roles[r].count }
-    return 1
+  static func saturatingProduct(_ factors: [Int]) -> Int {
+    factors.reduce(1) { product, factor in
+      let (p, overflow) = product.multipliedReportingOverflow(by: factor)
+      return overflow ? Int.max : p
+    }
+  }
+
+  func slotCount(_ d: Domain) -> Int { d.slotCount(roles) }
+
+  /// The domain of record type `id`, resolving its fields on first use; nil (reported once)
+  /// when a field's type is wrong or the record contains itself.
+  func recordDomain(_ id: Identifier) -> Domain? {
+    guard let i = recordIndex[id.name] else { return nil }
+    if let done = recordDomains[i] { return done }
+    let decl = model.records[i]
+    if recordsResolving.contains(i) {
+      error("record '\(id.name)' contains itself", id.range)
+      recordFailed.insert(i)
+      return nil
+    }
+    // Each level of a record inside a record is a frame of this recursion.
+    if recordsResolving.count >= Limits.recordNesting {
+      error("records nested more than \(Limits.recordNesting) deep", id.range)
+      recordFailed.insert(i)
+      return nil
+    }
+    if recordFailed.contains(i) { return nil }
+    recordsResolving.insert(i)
+    defer { recordsResolving.remove(i) }
+    var names: [String] = []
+    var domains: [Domain] = []
+    for f in decl.fields {
+      if names.contains(f.name.name) {
+        error("duplicate field '\(f.name.name)' in record '\(decl.name.name)'", f.name.range)
+        recordFailed.insert(i)
+        continue
+      }
+      guard let d = domain(f.type) else {
+        recordFailed.insert(i)
+        continue
+      }
+      names.append(f.name.name)
+      domains.append(d)
+    }
+    if recordFailed.contains(i) { return nil }
+    let record = Domain.record(name: decl.name.name, fields: names, domains: domains)
+    if record.slotCount(roles) > Limits.slots {
+      error("record '\(decl.name.name)' takes more than \(Limits.slots) slots; a state has at most \(Limits.slots)", decl.name.range)
+      recordFailed.insert(i)
+      return nil
+    }
+    recordDomains[i] = record
+    return record
+  }
+
+  func declareRecords() {
+    for (i, r) in model.records.enumerated() {
+      if recordIndex[r.name.name] != nil || enumIndex[r.name.name] != nil {
+        error("duplicate type '\(r.name.name)'", r.name.range)
+        continue
+      }
+      recordIndex[r.name.name] = i
+    }
+    recordDomains = Array(repeating: nil, count: model.records.count)
   }
 
   func declareMessages() {
@@ -177,6 +243,10 @@ extension Compiler {
         guard let d = domain(f.type) else { continue }
         if case .map = d {
           error("message fields cannot be maps", f.type.range)
+          continue
+        }
+        if case .record(let name, _, _) = d {
+          error("message fields cannot be records; give the message the fields of '\(name)'", f.type.range)
           continue
         }
         if case .set = d {
@@ -295,6 +365,11 @@ extension Compiler {
         guard let code = initialCode(initExpr, domain: d, name: v.name.name) else { continue }
         codes = Array(repeating: code, count: codes.count)
       }
+      if offset + codes.count > Limits.slots {
+        error("the variables of role '\(role.name.name)' take more than \(Limits.slots) slots; a state has at most \(Limits.slots)",
+          v.name.range)
+        return
+      }
       varIndex[r][v.name.name] = roles[r].vars.count
       roles[r].vars.append(VarInfo(name: v.name.name, domain: d, stable: v.stable, offset: offset, initialCodes: codes))
       offset += codes.count
@@ -317,7 +392,11 @@ extension Compiler {
   /// The code of a variable's declared initial value (for a map: of every entry).
   func initialCode(_ expr: Expr, domain d: Domain, name: String) -> Int? {
     var valueDomain = d
-    if case .map(_, let v) = d { valueDomain = v }
+    while case .map(_, let v) = valueDomain { valueDomain = v }
+    if case .record(let recordName, _, _) = valueDomain {
+      error("a record has no initial value as a whole; its fields start at their types' first values (record '\(recordName)')", expr.range)
+      return nil
+    }
     var scope = Scope(role: nil)
     scope.stateless = true
     let typed = compileExpr(expr, scope: scope)

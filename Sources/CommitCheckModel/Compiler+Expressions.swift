@@ -10,6 +10,9 @@ struct Scope {
   var stateless = false
   var locals: [(name: String, type: VType, index: Int, uid: Int)] = []
   var nextLocal = 0
+  /// Names with one value for the whole transition: the parameters of a step, one valuation
+  /// per compiled copy.
+  var fixed: [(name: String, typed: Typed, uid: Int)] = []
 
   init(role: Int?, constantOnly: Bool = false) {
     self.role = role
@@ -19,6 +22,9 @@ struct Scope {
   func local(_ name: String) -> (type: VType, index: Int, uid: Int)? {
     locals.last { $0.name == name }.map { ($0.type, $0.index, $0.uid) }
   }
+
+  /// Whether `name` is bound here: by a pattern, a sender, a quantifier or a step parameter.
+  func isBound(_ name: String) -> Bool { local(name) != nil || fixed.contains { $0.name == name } }
 }
 
 struct Typed {
@@ -27,6 +33,9 @@ struct Typed {
   /// For a process: the processes it can be, when the compiler knows more than its type says
   /// (`self`, `Participant[1]`); nil for every process of the type's role.
   var processes: Set<Int>?
+  /// The value, when the compiler knows it (literals, parameters, a step's parameters, and
+  /// what is computed from them alone): a guard known false never needs evaluating.
+  var known: Int?
   static let error = Typed(type: .error, eval: { _ in 0 })
 }
 
@@ -72,46 +81,11 @@ extension Compiler {
 
   /// The slots one variable occupies in a process, relative to the process's base.
   func variableOffsets(_ v: VarInfo) -> Range<Int> {
-    if case .map(let r, _) = v.domain { return (2 + v.offset)..<(2 + v.offset + roles[r].count) }
-    return (2 + v.offset)..<(3 + v.offset)
+    (2 + v.offset)..<(2 + v.offset + v.initialCodes.count)
   }
 
   func constantValue(_ value: Int, _ type: VType) -> Typed {
-    Typed(type: type, eval: { _ in value })
-  }
-
-  /// A reference to a variable's first slot: of `self` (a bare name) or of another process
-  /// (`p.name`).
-  func variableRef(_ expr: Expr, scope: Scope) -> (base: Eval, variable: VarInfo)? {
-    switch expr.kind {
-    case .name(let n):
-      guard scope.local(n) == nil, let r = scope.role, let v = variable(n, of: r) else {
-        return nil
-      }
-      usedVariables.insert("\(r).\(n)")
-      let off = 2 + v.offset
-      return ({ e in e.selfBase + off }, v)
-    case .member(let target, let member):
-      let p = compileExpr(target, scope: scope)
-      guard p.type != .error else { return nil }
-      guard case .process(let r?) = p.type else {
-        error("'.\(member.name)' needs a process of a known role, found \(p.type.describe(self))", target.range)
-        return nil
-      }
-      guard let v = variable(member.name, of: r) else {
-        error(noVariable(member.name, role: r, process: sourceText(target.range)), member.range)
-        return nil
-      }
-      usedVariables.insert("\(r).\(member.name)")
-      noteReads(of: r, offsets: variableOffsets(v))
-      noteProcessRead(.localState, of: p)
-      let bases = processBases
-      let off = 2 + v.offset
-      let pe = p.eval
-      return ({ e in bases[pe(e)] + off }, v)
-    default:
-      return nil
-    }
+    Typed(type: type, eval: { _ in value }, known: value)
   }
 
   func compileExpr(_ expr: Expr, scope: Scope) -> Typed {
@@ -125,8 +99,8 @@ extension Compiler {
     case .member:
       if scope.constantOnly { return notConstant(expr) }
       if scope.stateless { return readsState(expr) }
-      guard let (base, v) = variableRef(expr, scope: scope) else { return .error }
-      return readVariable(base, v, range: expr.range)
+      guard let location = compileLocation(expr, scope: scope) else { return .error }
+      return readLocation(location, expr: expr)
     case .index(let target, let key): return compileIndex(target, key, expr: expr, scope: scope)
     case .unary(let op, let operand):
       let a = compileExpr(operand, scope: scope)
@@ -135,6 +109,7 @@ extension Compiler {
       switch op {
       case .not:
         guard expect(a, .bool, operand.range, "'not'") else { return .error }
+        if let x = a.known { return constantValue(1 - x, .bool) }
         return Typed(type: .bool, eval: { e in 1 - f(e) })
       case .negate:
         guard expect(a, .int, operand.range, "'-'") else { return .error }
@@ -154,9 +129,16 @@ extension Compiler {
       if case .process = t { result.processes = denotation(ta).union(denotation(tb)) }
       return result
     case .call(let name, let args): return compileCall(name, args, expr: expr, scope: scope)
-    case .quantifier(let kind, let variable, let roleName, let body):
+    case .quantifier(let kind, let variable, let domain, let body):
       if scope.constantOnly { return notConstant(expr) }
-      return compileQuantifier(kind, variable, roleName, body, scope: scope)
+      return compileQuantifier(kind, variable, domain, body, scope: scope)
+    case .range:
+      error("a range 'lo...hi' is only allowed as the domain of a quantifier ('some k in 0...3: ...') or as a type", expr.range)
+      return .error
+    case .messageQuery(let kind, let query):
+      if scope.constantOnly { return notConstant(expr) }
+      if scope.stateless { return readsState(expr) }
+      return compileMessageQuery(kind, query, expr: expr, scope: scope)
     case .allOf(let roleName):
       guard let r = roleIndex[roleName.name] else {
         error(unknownRole(roleName.name), roleName.range)
@@ -179,48 +161,6 @@ extension Compiler {
       }
       let first = roles[role!].firstProcess, elementEvals = evals
       return Typed(type: .set(role!), eval: { e in elementEvals.reduce(0) { $0 | (1 << ($1(e) - first)) } })
-    }
-  }
-
-  func compileQuantifier(_ kind: QuantifierKind, _ variable: Identifier, _ roleName: Identifier, _ body: Expr,
-                         scope: Scope) -> Typed {
-    guard let r = roleIndex[roleName.name] else {
-      error(unknownRole(roleName.name), roleName.range)
-      return .error
-    }
-    var inner = scope
-    let slot = bind(&inner, variable.name, .process(r))
-    let tb = compileExpr(body, scope: inner)
-    guard tb.type != .error else { return .error }
-    let what = "the body of '\(kind.rawValue) \(variable.name) in \(roleName.name)'"
-    guard expect(tb, .bool, body.range, what) else { return .error }
-    let first = roles[r].firstProcess, end = first + roles[r].count, f = tb.eval
-    switch kind {
-    case .all:
-      return Typed(type: .bool, eval: { e in
-        for p in first..<end {
-          e.locals[slot] = p
-          if f(e) == 0 { return 0 }
-        }
-        return 1
-      })
-    case .some:
-      return Typed(type: .bool, eval: { e in
-        for p in first..<end {
-          e.locals[slot] = p
-          if f(e) != 0 { return 1 }
-        }
-        return 0
-      })
-    case .count:
-      return Typed(type: .int, eval: { e in
-        var n = 0
-        for p in first..<end {
-          e.locals[slot] = p
-          n += f(e)
-        }
-        return n
-      })
     }
   }
 
@@ -261,20 +201,15 @@ extension Compiler {
     }
   }
 
-  func readVariable(_ base: @escaping Eval, _ v: VarInfo, range: SourceRange) -> Typed {
-    if case .map = v.domain {
-      error("map '\(v.name)' must be indexed, as in '\(v.name)[p]'", range)
-      return .error
-    }
-    let k = codeOffset(v.domain)
-    return Typed(type: type(of: v.domain), eval: { e in e.slots[base(e)] + k })
-  }
-
   func compileName(_ n: String, expr: Expr, scope: Scope) -> Typed {
     if let local = scope.local(n) {
       usedBindings.insert(local.uid)
       let i = local.index
       return Typed(type: local.type, eval: { e in e.locals[i] })
+    }
+    if let parameter = scope.fixed.last(where: { $0.name == n }) {
+      usedBindings.insert(parameter.uid)
+      return parameter.typed
     }
     if n == "self" {
       guard let r = scope.role, !scope.constantOnly else {
@@ -283,8 +218,10 @@ extension Compiler {
       }
       return Typed(type: .process(r), eval: { e in e.selfProcess }, processes: [Self.selfProcess])
     }
-    if scope.role != nil, !scope.constantOnly, let (base, v) = variableRef(expr, scope: scope) {
-      return readVariable(base, v, range: expr.range)
+    if scope.role != nil, !scope.constantOnly, isLocation(expr, scope: scope),
+      let location = compileLocation(expr, scope: scope)
+    {
+      return readLocation(location, expr: expr)
     }
     if let v = params[n] { return constantValue(v, .int) }
     if let c = enumCase[n] { return constantValue(c.value, .enumeration(c.enumIndex)) }
@@ -317,7 +254,7 @@ extension Compiler {
   }
 
   func compileIndex(_ target: Expr, _ key: Expr, expr: Expr, scope: Scope) -> Typed {
-    if case .name(let n) = target.kind, scope.local(n) == nil, let r = roleIndex[n] {
+    if case .name(let n) = target.kind, !scope.isBound(n), let r = roleIndex[n] {
       let tk = compileExpr(key, scope: scope)
       guard tk.type != .error else { return .error }
       guard expect(tk, .int, key.range, "an instance number") else { return .error }
@@ -335,8 +272,8 @@ extension Compiler {
       }, processes: instance)
     }
     if scope.constantOnly { return notConstant(expr) }
-    guard let (base, v) = variableRef(target, scope: scope) else {
-      if case .name(let n) = target.kind, scope.local(n) == nil {
+    guard isLocation(target, scope: scope) else {
+      if case .name(let n) = target.kind, !scope.isBound(n) {
         let maps = scope.role.map { r in roles[r].vars.filter { if case .map = $0.domain { true } else { false } }.map(\.name) } ?? []
         error("unknown map or role '\(n)'" + Suggestion.hint(for: n, among: maps + roles.map(\.name)), target.range)
       } else {
@@ -344,17 +281,12 @@ extension Compiler {
       }
       return .error
     }
-    guard case .map(let r, let valueDomain) = v.domain else {
-      error("'\(v.name)' is not a map and cannot be indexed", target.range)
-      return .error
-    }
-    guard let slot = mapSlot(base, r, key, scope: scope) else { return .error }
-    let k = codeOffset(valueDomain)
-    return Typed(type: type(of: valueDomain), eval: { e in e.slots[slot(e)] + k })
+    guard let location = compileLocation(expr, scope: scope) else { return .error }
+    return readLocation(location, expr: expr)
   }
 
-  /// The slot of `map[key]`, given the map's first slot.
-  func mapSlot(_ base: @escaping Eval, _ r: Int, _ key: Expr, scope: Scope) -> Eval? {
+  /// The slot of `map[key]`, given the map's first slot and the slots an entry takes.
+  func mapSlot(_ base: @escaping Eval, _ r: Int, _ key: Expr, scope: Scope, stride: Int = 1) -> Eval? {
     let tk = compileExpr(key, scope: scope)
     guard tk.type != .error else { return nil }
     guard case .process(let kr) = tk.type, kr == nil || kr == r else {
@@ -368,7 +300,7 @@ extension Compiler {
         e.error = "map key is not a process of role '\(name)'"
         return base(e)
       }
-      return base(e) + i
+      return base(e) + i * stride
     }
   }
 
@@ -382,6 +314,12 @@ extension Compiler {
       guard expect(a, .bool, lhs.range, "'\(op.rawValue)'"), expect(b, .bool, rhs.range, "'\(op.rawValue)'") else {
         return .error
       }
+      // A conjunct known to be false (a step parameter's value ruled out) decides the guard.
+      if op == .and, a.known == 0 || b.known == 0 { return constantValue(0, .bool) }
+      if let x = a.known, let y = b.known {
+        let value = op == .and ? (x != 0 && y != 0) : op == .or ? (x != 0 || y != 0) : (x == 0 || y != 0)
+        return constantValue(value ? 1 : 0, .bool)
+      }
       switch op {
       case .and: return Typed(type: .bool, eval: { e in fa(e) != 0 && fb(e) != 0 ? 1 : 0 })
       case .or: return Typed(type: .bool, eval: { e in fa(e) != 0 || fb(e) != 0 ? 1 : 0 })
@@ -392,6 +330,7 @@ extension Compiler {
         error("cannot compare \(a.type.describe(self)) with \(b.type.describe(self))", expr.range)
         return .error
       }
+      if let x = a.known, let y = b.known { return constantValue((x == y) == (op == .equal) ? 1 : 0, .bool) }
       if op == .equal { return Typed(type: .bool, eval: { e in fa(e) == fb(e) ? 1 : 0 }) }
       return Typed(type: .bool, eval: { e in fa(e) != fb(e) ? 1 : 0 })
     case .less, .lessEqual, .greater, .greaterEqual:

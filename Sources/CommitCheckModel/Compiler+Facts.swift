@@ -18,9 +18,12 @@ struct FactRecorder {
   var partition = false
   var variables: Set<Int> = []
   var messages: Set<Int> = []
+  /// Messages read by network queries.
+  var queried: Set<Int> = []
 
   func reads(asynchronous: Bool) -> TransitionReads {
     var reads = TransitionReads()
+    reads.messages = queried.sorted()
     reads.localStates = localStates.filter { $0 != Compiler.selfProcess }.sorted()
     reads.crashFlags = crashFlags.filter { $0 != Compiler.selfProcess }.sorted()
     reads.partition = partition

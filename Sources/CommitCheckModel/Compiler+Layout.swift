@@ -24,13 +24,11 @@ extension Compiler {
         slotMax.append(budgets.crash[r] > 0 ? 1 : 0)
         slotNames.append("\(name).crashed")
         for v in roles[r].vars {
-          let n = slotCount(v.domain)
-          // A map's slots hold its values: the size of the whole map may not even fit an `Int`.
-          let maxCode: Int
-          if case .map(_, let vd) = v.domain { maxCode = size(vd) - 1 } else { maxCode = size(v.domain) - 1 }
-          for k in 0..<n {
-            slotMax.append(maxCode)
-            slotNames.append(n == 1 ? "\(name).\(v.name)" : "\(name).\(v.name)[\(k + 1)]")
+          // One slot per scalar inside (a map's entries, a record's fields): the size of the
+          // whole value may not even fit an `Int`. Keys in slot names are instance numbers.
+          for leaf in v.domain.leaves(roles, keyName: { _, k in "\(k + 1)" }) {
+            slotMax.append(size(leaf.domain) - 1)
+            slotNames.append("\(name).\(v.name)\(leaf.path.joined())")
           }
         }
         pid += 1
@@ -64,6 +62,7 @@ extension Compiler {
     case .set(let r): "set<\(roles[r].name)>"
     case .process(let r): "role '\(roles[r].name)'"
     case .map(let r, let v): "map<\(roles[r].name), \(describe(v))>"
+    case .record(let name, _, _): "record '\(name)'"
     }
   }
 
@@ -77,7 +76,7 @@ extension Compiler {
     case .process(let r):
       (roles[r].firstProcess..<roles[r].firstProcess + roles[r].count).contains(value)
         ? value - roles[r].firstProcess : nil
-    case .map: nil
+    case .map, .record: nil
     }
   }
 
@@ -101,6 +100,7 @@ extension Compiler {
     case .set(let r): .set(r)
     case .process(let r): .process(r)
     case .map(let r, let v): .map(r, v)
+    case .record(let name, _, _): .record(name)
     }
   }
 }

@@ -22,6 +22,10 @@ enum Limits {
   static let states = 1024
   /// Transitions of a model: `Action.fairnessUnit` keeps 16 bits of the transition index.
   static let transitions = 1 << 16
+  /// Records inside records, as the compiler resolves them (recursively).
+  static let recordNesting = 64
+  /// Valuations of one step's parameters: each is a transition of its own.
+  static let stepValuations = 4096
   /// `choose` statements one run of a transition takes: `Action.choice` keeps a 4-bit branch
   /// id per choice in an `Int32`, whose sign bit must stay clear.
   static let choiceDepth = 7
@@ -51,6 +55,10 @@ extension Compiler {
     for (name, range) in roleAt {
       if let p = paramAt[name] { clash(name, ("parameter", p), ("role", range)) }
       if let e = enumAt[name] { clash(name, ("enum", e), ("role", range)) }
+    }
+    for record in model.records {
+      if let r = roleAt[record.name.name] { clash(record.name.name, ("role", r), ("record", record.name.range)) }
+      if let p = paramAt[record.name.name] { clash(record.name.name, ("parameter", p), ("record", record.name.range)) }
     }
     for e in model.enums {
       for c in e.cases {

@@ -128,7 +128,7 @@ extension Compiler {
     for (i, m) in model.messages.enumerated() where i < messages.count {
       if senders[i].isEmpty {
         diagnostics.append(.warning("message '\(m.name.name)' is declared but never sent", at: m.name.range))
-      } else if receivers[i].isEmpty {
+      } else if receivers[i].isEmpty && !queryPlans.contains(where: { $0.message == i }) {
         diagnostics.append(.warning("message '\(m.name.name)' is sent but never received", at: m.name.range))
       }
     }

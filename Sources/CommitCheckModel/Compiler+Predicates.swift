@@ -15,12 +15,12 @@ extension Compiler {
     }
     let fa = a.eval
     var stateNames: [(String, SourceRange)]?
-    if case .name(let n) = rhs.kind, scope.local(n) == nil, let r = pr, state(n, of: r) != nil {
+    if case .name(let n) = rhs.kind, !scope.isBound(n), let r = pr, state(n, of: r) != nil {
       stateNames = [(n, rhs.range)]
     } else if case .setLiteral(let els) = rhs.kind, !els.isEmpty {
       var names: [(String, SourceRange)] = []
       for el in els {
-        if case .name(let n) = el.kind, scope.local(n) == nil, let r = pr, state(n, of: r) != nil {
+        if case .name(let n) = el.kind, !scope.isBound(n), let r = pr, state(n, of: r) != nil {
           names.append((n, el.range))
         }
       }
@@ -88,7 +88,9 @@ extension Compiler {
     let fa = a.eval
     if name.name == "size" {
       switch a.type {
-      case .set, .emptySet: return Typed(type: .int, eval: { e in fa(e).nonzeroBitCount })
+      case .set, .emptySet:
+        if let bits = a.known { return constantValue(bits.nonzeroBitCount, .int) }
+        return Typed(type: .int, eval: { e in fa(e).nonzeroBitCount })
       default:
         error("'size' needs a set, found \(a.type.describe(self))", args[0].range)
         return .error

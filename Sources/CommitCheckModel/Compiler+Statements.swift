@@ -24,7 +24,9 @@ extension Compiler {
     }
   }
 
-  func compileTransition(_ t: TransitionDecl, role r: Int) -> (TransitionInfo, CompiledTransition)? {
+  /// One transition with its step parameters (if any) fixed to one valuation, named `label`.
+  func compileTransition(_ t: TransitionDecl, role r: Int, fixed: [(name: String, typed: Typed, uid: Int)] = [],
+                         label: String? = nil) -> (TransitionInfo, CompiledTransition)? {
     var states = Array(repeating: t.states.isEmpty, count: roles[r].states.count)
     for s in t.states {
       guard let i = state(s.name, of: r) else {
@@ -34,6 +36,7 @@ extension Compiler {
       states[i] = true
     }
     var scope = Scope(role: r)
+    scope.fixed = fixed
     transitionFacts = FactRecorder()
     defer { transitionFacts = nil }
     var code = CompiledTransition(role: r, kind: .step, states: states, body: [])
@@ -82,9 +85,15 @@ extension Compiler {
         code.senderLocal = bind(&scope, sender.name, .process(roles.count == 1 ? roles.first : nil))
       }
     }
+    if let label { name = label }
     if let g = t.guardExpr {
       let typed = compileExpr(g, scope: scope)
-      if typed.type != .error, expect(typed, .bool, g.range, "a 'when' guard") { code.guardEval = typed.eval }
+      if typed.type != .error, expect(typed, .bool, g.range, "a 'when' guard") {
+        code.guardEval = typed.eval
+        // Never enabled (a valuation of a step's parameters the guard rules out): it stays a
+        // transition, in no control state's list.
+        if typed.known == 0 { code.states = code.states.map { _ in false } }
+      }
     }
     var rate = 1.0
     if let re = t.rate { rate = rateValue(re) ?? 1 }
@@ -136,7 +145,7 @@ extension Compiler {
 
   /// A name in a pattern binds when it means nothing yet.
   func isFreshName(_ n: String, scope: Scope) -> Bool {
-    if scope.local(n) != nil || n == "self" || params[n] != nil || enumCase[n] != nil || roleIndex[n] != nil {
+    if scope.isBound(n) || n == "self" || params[n] != nil || enumCase[n] != nil || roleIndex[n] != nil {
       return false
     }
     if let r = scope.role, variable(n, of: r) != nil { return false }
@@ -184,8 +193,8 @@ extension Compiler {
         return (nil, nil)
       }
       return (.simple({ e in e.gotoState = f(e) }), .goto(targets))
-    case .assign(let target, let index, let op, let value):
-      return (compileAssign(target, index, op, value, scope: scope).map { .simple($0) }, nil)
+    case .assign(let target, let path, let op, let value):
+      return (compileAssign(target, path, op, value, scope: scope).map { .simple($0) }, nil)
     case .send(let m, let args, let target):
       guard let code = compileSend(m, args, target, range: s.range, scope: scope), let mi = messageIndex[m.name] else {
         return (nil, nil)
@@ -198,7 +207,7 @@ extension Compiler {
   /// A `goto`'s target, and the states it may name (in source order, each once).
   func compileStateExpr(_ e: Expr, role r: Int, scope: Scope) -> (Eval, [Int])? {
     switch e.kind {
-    case .name(let n) where scope.local(n) == nil:
+    case .name(let n) where !scope.isBound(n):
       guard let i = state(n, of: r) else {
         error(unknownState(n, role: r), e.range)
         return nil
@@ -218,10 +227,20 @@ extension Compiler {
     }
   }
 
-  func compileAssign(_ target: Identifier, _ index: Expr?, _ op: AssignOp, _ value: Expr, scope: Scope) -> Exec? {
+  func compileAssign(_ target: Identifier, _ path: [Selector], _ op: AssignOp, _ value: Expr, scope: Scope) -> Exec? {
     guard let r = scope.role else { return nil }
-    guard scope.local(target.name) == nil, let v = variable(target.name, of: r) else {
-      if scope.local(target.name) != nil || params[target.name] != nil {
+    guard !scope.isBound(target.name), let v = variable(target.name, of: r) else {
+      if !path.isEmpty, scope.isBound(target.name) || roleIndex[target.name] != nil {
+        // `C.yes += p`, `Participant[1].x = 1`: the variable of another process.
+        let written = target.name + path.map { selector in
+          switch selector {
+          case .index(let key): "[\(sourceText(key.range))]"
+          case .field(let field): ".\(field.name)"
+          }
+        }.joined()
+        error("a process can assign only its own variables: '\(written)' belongs to another process; send it a message instead",
+          target.range)
+      } else if scope.isBound(target.name) || params[target.name] != nil {
         error("cannot assign to '\(target.name)'; only the role's variables can be assigned", target.range)
       } else {
         error(unknownVariable(target.name, scope: scope), target.range)
@@ -233,21 +252,47 @@ extension Compiler {
     let off = 2 + v.offset
     var slotEval: Eval = { e in e.selfBase + off }
     var d = v.domain
-    if let index {
-      guard case .map(let mr, let vd) = v.domain else {
-        error("'\(v.name)' is not a map and cannot be indexed", target.range)
+    var written = v.name
+    for selector in path {
+      switch (selector, d) {
+      case (.index(let key), .map(let mr, let vd)):
+        guard let s = mapSlot(slotEval, mr, key, scope: scope, stride: slotCount(vd)) else { return nil }
+        slotEval = s
+        d = vd
+        written += "[\(sourceText(key.range))]"
+      case (.field(let field), .record(let recordName, let fields, let domains)):
+        guard let k = fields.firstIndex(of: field.name) else {
+          error("record '\(recordName)' has no field '\(field.name)'" + Suggestion.hint(for: field.name, among: fields),
+            field.range)
+          return nil
+        }
+        let offset = domains[..<k].reduce(0) { $0 + slotCount($1) }, base = slotEval
+        slotEval = { e in base(e) + offset }
+        d = domains[k]
+        written += ".\(field.name)"
+      case (.index, _):
+        error("'\(written)' is not a map and cannot be indexed", target.range)
+        return nil
+      case (.field(let field), _):
+        error("'\(written)' is not a record and has no field '\(field.name)'", field.range)
         return nil
       }
-      guard let s = mapSlot(slotEval, mr, index, scope: scope) else { return nil }
-      slotEval = s
-      d = vd
-    } else if case .map = v.domain {
-      error("assign to one entry of map '\(v.name)', as in '\(v.name)[p] = ...'", target.range)
+    }
+    switch d {
+    case .map:
+      error("assign to one entry of map '\(written)', as in '\(written)[p] = ...'", target.range)
       return nil
+    case .record(_, let fields, _):
+      error("assign record '\(written)' field by field, as in '\(written).\(fields.first ?? "field") = ...'", target.range)
+      return nil
+    default:
+      break
     }
     let tv = compileExpr(value, scope: scope)
     guard tv.type != .error else { return nil }
-    let fv = tv.eval, name = v.name, k = codeOffset(d), limit = size(d), domainText = describe(d)
+    // Messages name the variable; a record's field by its path (`aState[r].mbal`).
+    let isField = path.contains { if case .field = $0 { true } else { false } }
+    let fv = tv.eval, name = isField ? written : v.name, k = codeOffset(d), limit = size(d), domainText = describe(d)
     let slot = slotEval
     switch (op, d) {
     case (.set, _):
@@ -402,8 +447,8 @@ extension Compiler {
   }
 
   /// Each property's code, and the slots it reads (sorted).
-  func compileProperties() -> [(eval: Eval, reads: [Int])] {
-    var evals: [(eval: Eval, reads: [Int])] = []
+  func compileProperties() -> [(eval: Eval, reads: [Int], queries: Set<Int>)] {
+    var evals: [(eval: Eval, reads: [Int], queries: Set<Int>)] = []
     var seen: Set<String> = ["atomicity", "termination"]
     for p in model.properties {
       if !seen.insert(p.name.name).inserted {
@@ -412,10 +457,12 @@ extension Compiler {
           p.name.range)
       }
       reads = []
+      messageReads = []
       let t = compileExpr(p.expr, scope: Scope(role: nil))
       if t.type != .error { _ = expect(t, .bool, p.expr.range, "a property") }
-      evals.append((t.eval, reads!.sorted()))
+      evals.append((t.eval, reads!.sorted(), messageReads!))
       reads = nil
+      messageReads = nil
     }
     return evals
   }

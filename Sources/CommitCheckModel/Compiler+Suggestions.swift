@@ -22,9 +22,9 @@ extension Compiler {
 
   /// Types a variable or field may have: `bool`, enums and roles.
   func unknownType(_ name: String) -> String {
-    let known = ["bool"] + model.enums.map(\.name.name) + model.roles.map(\.name.name)
+    let known = ["bool"] + model.enums.map(\.name.name) + model.records.map(\.name.name) + model.roles.map(\.name.name)
     if let close = Suggestion.closest(to: name, among: known) { return "unknown type '\(name)'; did you mean '\(close)'?" }
-    return "unknown type '\(name)'; expected 'bool', a range such as '0...3', an enum, a role, 'set<Role>' or 'map<Role, T>'"
+    return "unknown type '\(name)'; expected 'bool', a range such as '0...3', an enum, a record, a role, 'set<Role>' or 'map<Role, T>'"
   }
 
   /// `role 'A' has no variable 'x'`, for `p.x` with `p` of role `r`; a control state of the role

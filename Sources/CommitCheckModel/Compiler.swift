@@ -37,6 +37,7 @@ indirect enum VType: Equatable {
   case emptySet
   case process(Int?)
   case map(Int, Domain)
+  case record(String)
   case error
 
   func describe(_ c: Compiler) -> String {
@@ -49,6 +50,7 @@ indirect enum VType: Equatable {
     case .emptySet: "empty set"
     case .process(let r): r.map { "process of role '\(c.roles[$0].name)'" } ?? "process"
     case .map(let r, _): "map<\(c.roles[r].name), ...>"
+    case .record(let name): "record '\(name)'"
     case .error: "error"
     }
   }
@@ -65,6 +67,15 @@ final class Compiler {
   var enums: [(name: String, cases: [String])] = []
   var enumIndex: [String: Int] = [:]
   var enumCase: [String: (enumIndex: Int, value: Int)] = [:]
+  /// Record types by name (index into `model.records`), resolved on first use.
+  var recordIndex: [String: Int] = [:]
+  var recordDomains: [Domain?] = []
+  var recordsResolving: Set<Int> = []
+  var recordFailed: Set<Int> = []
+  /// Network queries, completed once the network is laid out.
+  var queryPlans: [QueryPlan] = []
+  /// While a property or a role's transitions compile: the messages its network queries read.
+  var messageReads: Set<Int>?
   var roles: [RoleInfo] = []
   var roleIndex: [String: Int] = [:]
   /// Per role, its control states and variables by name (`RoleInfo` keeps them in arrays).
@@ -125,8 +136,11 @@ final class Compiler {
     checkNameClashes()
     declareParameters()
     declareEnums()
+    declareRecords()
     declareMessages()
     declareRoles()
+    // Records no variable uses are still checked.
+    for record in model.records where recordIndex[record.name.name] != nil { _ = recordDomain(record.name) }
     if hasErrors { return nil }
     declareFailures()
     if hasErrors { return nil }
@@ -137,6 +151,7 @@ final class Compiler {
       error("the model has more than \(Limits.transitions) transitions", excess.range)
       return nil
     }
+    var roleQueries: [Set<Int>] = []
     var infos: [TransitionInfo] = []
     var compiled: [CompiledTransition] = []
     var starts: [[CStmt]?] = []
@@ -150,19 +165,28 @@ final class Compiler {
         starts.append(nil)
       }
       reads = []
+      messageReads = []
       for t in role.transitions {
-        if let (info, code) = compileTransition(t, role: r) {
+        for (info, code) in compileTransitions(t, role: r) {
           infos.append(info)
           compiled.append(code)
         }
+        if infos.count > Limits.transitions {
+          error("the model has more than \(Limits.transitions) transitions (counting each valuation of a step's parameters)", t.range)
+          return nil
+        }
       }
       roleReads.append(reads!.sorted())
+      roleQueries.append(messageReads!)
       reads = nil
+      messageReads = nil
     }
     let propertyEvals = compileProperties()
     if hasErrors { return nil }
     layOutNetwork()
     if hasErrors { return nil }
+    completeQueries()
+    roleReads = roleReads.indices.map { withQueryReads(roleReads[$0], roleQueries[$0]) }
     guard checkLayout() else { return nil }
     warnUnused(compiled: compiled)
 
@@ -197,7 +221,8 @@ final class Compiler {
 
     let program = Program(
       globals: globals, transitions: compiled.map(TransitionCode.init), byRoleState: byRoleState, starts: starts,
-      propertyEvals: propertyEvals.map(\.eval), propertyReads: propertyEvals.map(\.reads), roleReads: roleReads, network: network, localCount: maxLocals,
+      propertyEvals: propertyEvals.map(\.eval),
+      propertyReads: propertyEvals.map { withQueryReads($0.reads, $0.queries) }, roleReads: roleReads, network: network, localCount: maxLocals,
       fieldDecoders: messages.map { m in
         var stride = 1
         return m.fieldDomains.map { d in

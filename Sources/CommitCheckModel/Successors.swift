@@ -104,10 +104,7 @@ public final class SuccessorGenerator {
     var reads: [[Int]] = []
     for (p, info) in system.processes.enumerated() {
       let role = system.roles[info.role]
-      let blockEnd = info.base + 2 + (role.vars.map { v in
-        if case .map(let r, _) = v.domain { return v.offset + system.roles[r].count }
-        return v.offset + 1
-      }.max() ?? 0)
+      let blockEnd = info.base + 2 + (role.vars.map { v in v.offset + v.initialCodes.count }.max() ?? 0)
       var slots = Set(info.base..<blockEnd)
       for c in system.channels where c.target == p || (c.source == p && system.network != .set) {
         let width = system.network == .fifo ? system.capacity : 1

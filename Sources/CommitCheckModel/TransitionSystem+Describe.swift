@@ -13,7 +13,7 @@ extension TransitionSystem {
       let members = (0..<role.count).filter { (value >> $0) & 1 != 0 }
         .map { processes[role.firstProcess + $0].name }
       return "{" + members.joined(separator: ", ") + "}"
-    case .map: return "?"
+    case .map, .record: return "?"
     }
   }
 
@@ -58,6 +58,7 @@ extension TransitionSystem {
     case .set(let r): 1 << roles[r].count
     case .process(let r): roles[r].count
     case .map(let r, let v): roles[r].count * domainSize(v)
+    case .record(_, _, let domains): domains.reduce(1) { $0 * domainSize($1) }
     }
   }
 

@@ -15,6 +15,9 @@ public struct TransitionReads: Sendable, Hashable {
   /// A timeout without `when`: enabled only while the process can receive nothing, a test for
   /// the absence of messages.
   public var asynchronous = false
+  /// Messages whose presence in the network its guard or body reads (`exists M`, `count M`),
+  /// as indices into `TransitionSystem.messages`, ascending.
+  public var messages: [Int] = []
 
   public init() {}
 }

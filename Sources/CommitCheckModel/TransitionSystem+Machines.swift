@@ -1,3 +1,5 @@
+import CommitCheckLanguage
+
 /// One arrow of a role's state machine: a transition, with the `choose` branches it took, from
 /// one control state to another.
 ///
@@ -24,10 +26,13 @@ public struct RoleMachine: Sendable {
 }
 
 extension TransitionSystem {
-  /// Each role's state machine, one edge per transition path and pair of control states.
+  /// Each role's state machine, one edge per transition path and pair of control states. The
+  /// valuations of a step with parameters share one declaration, so the first stands for all:
+  /// they go between the same control states with the same sends.
   public var roleMachines: [RoleMachine] {
     var machines = roles.indices.map { RoleMachine(role: $0, edges: []) }
-    for (i, info) in transitions.enumerated() {
+    let drawn = drawnTransitions
+    for (i, info) in transitions.enumerated() where drawn[i] == i {
       let sources = roles[info.role].states.indices.filter {
         transitionsEnabledIn(role: info.role, state: $0).contains(i)
       }
@@ -47,6 +52,20 @@ extension TransitionSystem {
       machines[info.role].edges += merged.values.sorted { ($0.choice, $0.from, $0.to) < ($1.choice, $1.from, $1.to) }
     }
     return machines
+  }
+}
+
+extension TransitionSystem {
+  /// Per transition, the one a role machine draws for it: itself, or for a valuation of a step
+  /// with parameters, the first valuation of its declaration that some control state enables
+  /// (its guard may rule out others at compile time).
+  public var drawnTransitions: [Int] {
+    var first: [SourceRange: Int] = [:]
+    let enabled = Set(program.byRoleState.flatMap { $0.flatMap { $0 } })
+    for i in transitions.indices where enabled.contains(i) && first[transitions[i].range] == nil {
+      first[transitions[i].range] = i
+    }
+    return transitions.indices.map { first[transitions[$0].range] ?? $0 }
   }
 }
 

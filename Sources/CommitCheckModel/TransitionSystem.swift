@@ -82,6 +82,8 @@ public indirect enum Domain: Sendable, Hashable {
   case map(role: Int, value: Domain)
   /// A process of a role (code = instance index).
   case process(role: Int)
+  /// A record: its fields' values, stored field after field in declaration order.
+  case record(name: String, fields: [String], domains: [Domain])
 }
 
 public struct ProcessInfo: Sendable {

@@ -55,6 +55,13 @@ enum PlaceNames {
   }
 
   static func valueText(_ codes: [Int], _ domain: Domain, _ system: TransitionSystem) -> String {
+    if !domain.isScalar && !domain.isFlatMap {
+      let entries = domain.leaves(system.roles) { r, k in system.processes[system.roles[r].firstProcess + k].name }
+        .enumerated().map { k, leaf in
+          "\(leaf.path.joined()): \(system.describe(value: system.value(code: codes[k], domain: leaf.domain), domain: leaf.domain))"
+        }
+      return "[" + entries.joined(separator: ", ") + "]"
+    }
     if case .map(let r, let valueDomain) = domain {
       let role = system.roles[r]
       let entries = codes.enumerated().map { k, code in

@@ -21,6 +21,10 @@ struct TransitionKey: Hashable {
 extension PetriNet {
   /// Why a compiled model cannot have a net, decided before exploring (nil when it may).
   public static func refusal(for system: TransitionSystem) -> PetriError? {
+    if let t = system.transitions.first(where: { !$0.reads.messages.isEmpty }) {
+      let m = system.messages[t.reads.messages[0]].name
+      return PetriError(.notRepresentable, "transition '\(t.name)' of '\(system.roles[t.role].name)' reads the network ('exists \(m)' or 'count \(m)'), which tests for the presence or absence of messages without consuming them; the Petri net export needs a model without network queries")
+    }
     switch system.network {
     case .unordered: return nil
     case .fifo:

@@ -14,13 +14,15 @@ struct DotTests {
     var model: String
     var crash: String? = nil
     var partition = false
+    /// The parameters: N = 2, or the smallest Paxos Commit (one RM, one acceptor: 45 states).
+    var parameters: [String: Int] { model == "paxos-commit" ? ["R": 1, "A": 1, "Quorum": 1] : ["N": 2] }
     var testDescription: String {
       model + (crash.map { " --crash \($0)=1" } ?? "") + (partition ? " --partition" : "")
     }
 
     func load() throws -> LoadedModel {
       var o = CompileOptions()
-      o.parameters["N"] = 2
+      o.parameters = parameters
       if let crash { o.crash[crash] = 1 }
       if partition { o.partition = 1 }
       return try loadModel(path: modelPath(model), options: o)
@@ -37,11 +39,12 @@ struct DotTests {
     Case(model: "seed-naive-two-phase-commit"),
     Case(model: "seed-naive-three-phase-commit"),
     Case(model: "two-phase-tla"),
+    Case(model: "paxos-commit", crash: "Leader"),
   ]
 
   static let shipped = ["two-phase-commit", "two-phase-commit-cooperative", "three-phase-commit",
                         "three-phase-commit-timeouts", "seed-naive-two-phase-commit",
-                        "seed-naive-three-phase-commit", "two-phase-tla"]
+                        "seed-naive-three-phase-commit", "two-phase-tla", "paxos-commit"]
 
   @Test("Shipped models are all covered", arguments: [()])
   func everyShippedModelIsCovered(_: Void) throws {
@@ -124,7 +127,10 @@ struct DotTests {
 
   @Test("Role state machines draw every state, and every move the explorer makes", arguments: shipped)
   func machines(_ model: String) throws {
-    let loaded = try loadModel(path: modelPath(model))
+    // Drawn at the parameters explored below: a step's parameters make transitions per value.
+    var drawnOptions = CompileOptions()
+    drawnOptions.parameters = Case(model: model).parameters
+    let loaded = try loadModel(path: modelPath(model), options: drawnOptions)
     let system = loaded.system
     let machines = system.roleMachines
     let dot = DotWriter.machines(system, machines)
@@ -141,7 +147,7 @@ struct DotTests {
     // Cross-check the arrows read off the syntax tree with the compiled successor function: under
     // crashes of every role (and a partition) each move taken is one of the drawn edges.
     var options = CompileOptions()
-    options.parameters["N"] = 2
+    options.parameters = Case(model: model).parameters
     for role in system.roles { options.crash[role.name] = 1 }
     options.partition = 1
     let ex = Explorer().explore(try loadModel(path: modelPath(model), options: options).system)
@@ -184,6 +190,7 @@ struct DotTests {
     Case(model: "seed-naive-two-phase-commit"),
     Case(model: "seed-naive-three-phase-commit"),
     Case(model: "two-phase-tla", partition: true),
+    Case(model: "paxos-commit", crash: "Leader"),
   ]
 
   @Test("Sequence chart of a counterexample fits 100 columns, draws every message and renders",

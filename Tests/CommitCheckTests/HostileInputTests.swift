@@ -72,7 +72,7 @@ struct HostileInputTests {
     Hostile("a binary header (ELF)", "\u{7F}ELF\u{2}\u{1}\u{1}\u{0}", ["test.commit:1:1: error: unexpected character '\\u{7F}'"]),
     Hostile("bytes decoded lossily (replacement characters)", "protocol P\nrole \u{FFFD}\u{FFFD}", ["test.commit:2:6: error: unexpected character '\u{FFFD}'"]),
     Hostile("an unterminated block comment", "protocol P\nrole A { state s initial }\n/* never closed\n", ["test.commit:3:1: error: unterminated block comment"]),
-    Hostile("a nested block comment closes at its first '*/'", "protocol P\n/* outer /* inner */ still outer */", ["test.commit:2:22: error: expected a declaration ('param', 'network', 'enum', 'message', 'role', 'failures', 'invariant' or 'eventually'), found identifier 'still'"]),
+    Hostile("a nested block comment closes at its first '*/'", "protocol P\n/* outer /* inner */ still outer */", ["test.commit:2:22: error: expected a declaration ('param', 'network', 'enum', 'record', 'message', 'role', 'failures', 'invariant' or 'eventually'), found identifier 'still'"]),
     Hostile("a stray string quote", "protocol P\ninvariant x: \"yes", ["test.commit:2:14: error: unexpected character '\"'"]),
     Hostile("a lone carriage return is a blank, not a line break", "protocol P\rrole A\r{ state s initial\r@ }", ["test.commit:1:37: error: unexpected character '@'"]),
     Hostile("CRLF line endings and tabs: a warning at the right column",

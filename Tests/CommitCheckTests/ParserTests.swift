@@ -72,7 +72,11 @@ private func render(_ e: Expr) -> String {
   case .binary(let op, let l, let r): "(\(render(l)) \(op.rawValue) \(render(r)))"
   case .conditional(let c, let a, let b): "(\(render(c)) ? \(render(a)) : \(render(b)))"
   case .call(let f, let args): "\(f.name)(\(args.map(render).joined(separator: ", ")))"
-  case .quantifier(let k, let v, let role, let body): "(\(k.rawValue) \(v.name) in \(role.name): \(render(body)))"
+  case .quantifier(let k, let v, let domain, let body): "(\(k.rawValue) \(v.name) in \(render(domain)): \(render(body)))"
+  case .range(let low, let high): "\(render(low))...\(render(high))"
+  case .messageQuery(let k, let q):
+    "(\(k.rawValue) \(q.message.name)(\(q.fields.map { "\($0.field.name): \(render($0.value))" }.joined(separator: ", ")))"
+      + (q.sender.map { " from \(render($0))" } ?? "") + (q.receiver.map { " to \(render($0))" } ?? "") + ")"
   case .allOf(let role): "(all \(role.name))"
   case .setLiteral(let elements): "{\(elements.map(render).joined(separator: ", "))}"
   }
@@ -108,7 +112,13 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
     case .binary(_, let l, let r): expr(l); expr(r)
     case .conditional(let c, let a, let b): expr(c); expr(a); expr(b)
     case .call(let f, let args): out.append(f.range); args.forEach(expr)
-    case .quantifier(_, let v, let role, let body): out += [v.range, role.range]; expr(body)
+    case .quantifier(_, let v, let domain, let body): out.append(v.range); expr(domain); expr(body)
+    case .range(let low, let high): expr(low); expr(high)
+    case .messageQuery(_, let q):
+      out.append(q.message.range)
+      q.fields.forEach { out.append($0.field.range); expr($0.value) }
+      q.sender.map(expr)
+      q.receiver.map(expr)
     case .allOf(let role): out.append(role.range)
     case .setLiteral(let elements): elements.forEach(expr)
     case .int, .bool, .name, .real: break
@@ -123,7 +133,15 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
     for stmt in body {
       out.append(stmt.range)
       switch stmt.kind {
-      case .assign(let target, let index, _, let value): out.append(target.range); index.map(expr); expr(value)
+      case .assign(let target, let path, _, let value):
+        out.append(target.range)
+        for selector in path {
+          switch selector {
+          case .index(let i): expr(i)
+          case .field(let f): out.append(f.range)
+          }
+        }
+        expr(value)
       case .send(let m, let args, let target):
         out.append(m.range)
         args.forEach { out.append($0.field.range); expr($0.value) }
@@ -138,6 +156,7 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
   }
   model.params.forEach { out += [$0.range, $0.name.range]; expr($0.low); expr($0.high); expr($0.defaultValue) }
   model.messages.forEach { out.append($0.name.range); $0.fields.forEach { out.append($0.name.range); type($0.type) } }
+  model.records.forEach { out.append($0.name.range); $0.fields.forEach { out.append($0.name.range); type($0.type) } }
   for role in model.roles {
     out += [role.range, role.name.range]
     role.count.map(expr)
@@ -150,6 +169,7 @@ private func allRanges(_ model: ProtocolDecl) -> [SourceRange] {
         out += [m.range] + (sender.map { [$0.range] } ?? [])
         fields.forEach { out.append($0.field.range); expr($0.value) }
       }
+      t.parameters.forEach { out.append($0.name.range); type($0.type) }
       t.guardExpr.map(expr)
       t.rate.map(expr)
       block(t.body)
@@ -362,7 +382,9 @@ struct ParserTests {
     #expect(key.name == "R")
     let t = role.transitions[0]
     #expect(t.states.isEmpty && t.name?.name == "t" && t.rate.map(render) == "2")
-    guard case .assign(let target, let index?, .remove, _) = t.body[0].kind else { Issue.record("no -="); return }
+    guard case .assign(let target, let path, .remove, _) = t.body[0].kind, path.count == 1,
+      case .index(let index) = path[0]
+    else { Issue.record("no -="); return }
     #expect(target.name == "m" && render(index) == "self")
     guard case .ifElse(_, _, let otherwise?) = t.body[2].kind, otherwise.count == 1,
       case .ifElse(_, _, let last?) = otherwise[0].kind
@@ -390,7 +412,7 @@ struct ParserTests {
     Malformed("", "1:1: expected 'protocol' at the start of the model, found end of file"),
     Malformed("role R {}", "1:1: expected 'protocol' at the start of the model, found 'role'"),
     Malformed("protocol P\nrol Participant {}",
-     "2:1: expected a declaration ('param', 'network', 'enum', 'message', 'role', 'failures', 'invariant' or 'eventually'), found identifier 'rol'"),
+     "2:1: expected a declaration ('param', 'network', 'enum', 'record', 'message', 'role', 'failures', 'invariant' or 'eventually'), found identifier 'rol'"),
     Malformed("protocol P\nparam N = 3", "2:9: expected ':' after parameter name, found '='"),
     Malformed("protocol P\nparam N: 1...3 = 3\n/* open\ncomment", "3:1: unterminated block comment"),
     Malformed("protocol P\ninvariant x: a @ b", "2:16: unexpected character '@'"),
@@ -430,8 +452,6 @@ struct ParserTests {
     Malformed("protocol P\nrole R {\n  on s step go when x = 0 { skip }\n}", "3:23: '=' assigns; to compare, write '=='"),
     Malformed("protocol P\nrole R {\n  on s step go { if x = 0 { skip } }\n}", "3:23: '=' assigns; to compare, write '=='"),
     Malformed("protocol P\ninvariant i: x = 0", "2:16: '=' assigns; to compare, write '=='"),
-    Malformed("protocol P\nrole R {\n  on s step go { C.yes += self }\n}",
-     "3:18: a process can assign only its own variables: 'C.yes' belongs to another process; send it a message instead"),
     Malformed("protocol P\nrole R {\n  on s step go {\n    if x { skip }\n", "5:1: expected '}' to close the block, found end of file"),
     Malformed("protocol P\nrole R {\n  on s send M to p {}\n}",
      "3:8: expected 'receive', 'step' or 'timeout' after the states of a transition, found 'send'"),
