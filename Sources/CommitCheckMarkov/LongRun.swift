@@ -24,16 +24,17 @@ extension MarkovAnalysis {
       for c in 0..<components.count where components.bottom[c] {
         try solver.solveForward(components.states(c), into: &perCycle, initial: initialDistribution, extraExit: restartsHere)
       }
-      var total = 0.0
+      var sum = CompensatedSum()
       for s in 0..<n {
         time[s] = perCycle[s] / (chain.exitRates[s] + restartsHere(s))
-        total += time[s]
+        sum.add(time[s])
       }
+      let total = sum.value
       for s in 0..<n { time[s] /= total }
       cycleTime = total
     } else {
-      let weights = livelocks.map { c in components.states(c).reduce(0) { $0 + visits[Int($1)] } }
-      let totalWeight = weights.reduce(0, +)
+      let weights = livelocks.map { c in CompensatedSum.of(components.states(c).lazy.map { visits[Int($0)] }) }
+      let totalWeight = CompensatedSum.of(weights)
       for (i, c) in livelocks.enumerated() {
         let (pi, sweeps) = try stationary(c, tolerance: options.tolerance, maxIterations: options.maxIterations,
                                           cancellation: options.cancellation)
@@ -41,7 +42,10 @@ extension MarkovAnalysis {
         for (s, p) in zip(components.states(c), pi) { time[Int(s)] = weights[i] / totalWeight * p }
       }
     }
-    return LongRunResult(restartRate: rate, summary: summarize(time), cycleTime: cycleTime, iterations: iterations)
+    // Exact (up to rounding) when every component is one state: no sweep and no power iteration.
+    let exact = livelocks.isEmpty && (0..<components.count).allSatisfy { components.start[$0 + 1] - components.start[$0] == 1 }
+    return LongRunResult(restartRate: rate, summary: summarize(time), cycleTime: cycleTime, iterations: iterations,
+                         errorBound: exact ? 0 : nil)
   }
 
   /// The stationary distribution of the CTMC restricted to bottom component `c` (in the order

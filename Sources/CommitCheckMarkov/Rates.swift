@@ -42,6 +42,7 @@ public enum MarkovError: Error, Sendable, CustomStringConvertible {
 /// A move's rate is its transition's rate times the rate of every `choose` branch it took, so a
 /// transition of rate 2 with branches of rates 1 and 3 yields moves of rates 2 and 6. Failure
 /// moves have the rate of their kind (`crash`, `recover`, `lose`, `duplicate`, `partition`).
+/// The branches of a `start` block weigh the initial states the same way (`startWeight`).
 public struct RateTable: Sendable {
   /// Per transition index: the transition's own rate.
   var transitionRates: [Double]
@@ -49,6 +50,8 @@ public struct RateTable: Sendable {
   var branchRates: [[Double]]
   /// Per failure kind (indexed by `ActionKind.rawValue`).
   var failureRates: [Double]
+  /// Per role: the rate of each branch of its `start` block, by branch id - 1.
+  var startRates: [[Double]]
   /// The overrides that were applied, sorted by name (for the report).
   public let overrides: [(name: String, rate: Double)]
 
@@ -65,6 +68,7 @@ public struct RateTable: Sendable {
     transitionRates = system.transitions.map(\.rate)
     branchRates = system.transitions.map(\.choiceRates)
     failureRates = Array(repeating: 1, count: 8)
+    startRates = system.roles.map(\.startChoiceRates)
     var applied: [(String, Double)] = []
     let specificLast = overrides.sorted {
       ($0.key.contains(".") ? 1 : 0, $0.key) < ($1.key.contains(".") ? 1 : 0, $1.key)
@@ -88,6 +92,12 @@ public struct RateTable: Sendable {
           matched = true
         }
       }
+      for (r, role) in system.roles.enumerated() {
+        for (b, branch) in role.startChoiceNames.enumerated() where branch == name || "\(role.name).\(branch)" == name {
+          startRates[r][b] = rate
+          matched = true
+        }
+      }
       guard matched else { throw .unknownRateName(name, known: RateTable.knownNames(system)) }
       applied.append((name, rate))
     }
@@ -105,6 +115,7 @@ public struct RateTable: Sendable {
     for (name, rate) in overrides.sorted(by: { $0.key < $1.key }) {
       guard let kind = failureKinds.first(where: { $0.0 == name })?.1 else { continue }
       let namesMove = system.transitions.contains { $0.name == name || $0.choiceNames.contains(name) }
+        || system.roles.contains { $0.startChoiceNames.contains(name) }
       guard !namesMove else { continue }
       let reason: String? = switch kind {
       case .crash where b.crash.allSatisfy { $0 == 0 }:
@@ -131,20 +142,32 @@ public struct RateTable: Sendable {
       names.insert(t.name)
       for b in t.choiceNames { names.insert(b) }
     }
+    for role in system.roles { names.formUnion(role.startChoiceNames) }
     return names.sorted()
+  }
+
+  /// The weight of one outcome of role `role`'s `start` block: the product of the rates of the
+  /// branches it took (`choice` as in `Action.choice`); 1 when it took none.
+  public func startWeight(role: Int, choice: Int32) -> Double {
+    RateTable.product(choice, startRates[role])
   }
 
   /// The rate of one move.
   public func rate(of action: Action) -> Double {
     if action.kind.isFailure { return failureRates[Int(action.kind.rawValue)] }
     let t = Int(action.transition)
-    var rate = transitionRates[t]
-    var choice = action.choice
+    return transitionRates[t] * RateTable.product(action.choice, branchRates[t])
+  }
+
+  /// The product of the rates of the branches in `choice` (ids of four bits each, 1-based).
+  static func product(_ choice: Int32, _ rates: [Double]) -> Double {
+    var product = 1.0
+    var choice = choice
     while choice != 0 {
       let id = Int(choice & 0xF)
-      if id >= 1 && id <= branchRates[t].count { rate *= branchRates[t][id - 1] }
+      if id >= 1 && id <= rates.count { product *= rates[id - 1] }
       choice >>= 4
     }
-    return rate
+    return product
   }
 }
