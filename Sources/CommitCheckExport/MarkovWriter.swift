@@ -98,7 +98,7 @@ public enum MarkovWriter {
     let withBounds = r.solver.cyclicComponents > 0
     func cell(_ value: Double?, _ b: Double?) -> String {
       guard let value else { return "-" }
-      return withBounds ? number(value) + " ±" + bound(b ?? 0) : number(value)
+      return withBounds && b != 0 ? number(value) + " ±" + bound(b ?? 0) : number(value)
     }
     var rows = [["outcome", "probability", "expected steps", "expected time"]]
     for o in Outcome.allCases {
