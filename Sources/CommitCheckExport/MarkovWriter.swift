@@ -43,9 +43,10 @@ public enum MarkovWriter {
       } else {
         out += "; a livelock never restarts, so it takes the whole long run):\n"
       }
-      if lr.errorBound == nil {
-        out += "  (no guaranteed error bound: a cyclic component's equations were solved by Gauss–Seidel sweeps"
-          + (lr.cycleTime == nil ? " and power iteration" : "") + " to the precision)\n"
+      if let b = lr.errorBound, b > 0 {
+        out += "  (every fraction within \(bound(b)))\n"
+      } else if lr.errorBound == nil {
+        out += "  (no guaranteed error bound: the power iteration inside livelock components stops at the precision)\n"
       }
       out += summaryText(lr.summary, r)
     }
@@ -59,10 +60,8 @@ public enum MarkovWriter {
       for (i, t) in r.top.enumerated() {
         var size = t.stateCount == 1 ? "" : " (bottom cycle of \(grouped(t.stateCount)) states, e.g.)"
         if let orbit = t.orbitSize { size += ", orbit of \(grouped(orbit)) (each \(number(t.probability / Double(orbit))))" }
-        out += "  \(i + 1). \(number(t.probability))  \(t.outcome.name)\(size): \(t.description)\n"
-      }
-      if r.top.contains(where: { $0.errorBound == nil }) {
-        out += "  (no guaranteed error bound: a cyclic component's forward equations were solved by Gauss–Seidel sweeps)\n"
+        let within = t.errorBound.map { $0 > 0 ? " ±" + bound($0) : "" } ?? ""
+        out += "  \(i + 1). \(number(t.probability))\(within)  \(t.outcome.name)\(size): \(t.description)\n"
       }
     }
     return out

@@ -122,6 +122,10 @@ public struct MarkovAnalysis: Sendable {
   /// Options that change nothing (`--rate lose=0.1` without a loss budget): see
   /// `warnings(_:for:)`.
   public let warnings: [Diagnostic]
+  /// Rate overrides for transitions and branches that no move of the explored chain takes (and
+  /// no initial state, for `start` branches): known only once the chain is built, so apart from
+  /// `warnings`.
+  public let chainWarnings: [Diagnostic]
 
   /// The outcome class of the bottom component holding state `s`, nil for transient states.
   public func outcome(ofState s: Int) -> Outcome? { components.outcome(ofState: s) }
@@ -139,6 +143,10 @@ public struct MarkovAnalysis: Sendable {
     components = Components(chain)
     try options.cancellation.check()
     initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)
+    chainWarnings = RateTable.unusedMoveRates(ex, overrides: options.rates).map {
+      .warning("--rate \($0.name)=\(MarkovAnalysis.rateText($0.rate)): no move of the explored chain takes it, "
+        + "so this rate is never used", at: .none)
+    }
     report = MarkovReport(
       model: system.name, file: file, parameters: system.parameters, network: system.network,
       capacity: system.capacity, failures: system.failureList, rateOverrides: table.overrides,
@@ -302,13 +310,20 @@ public struct MarkovAnalysis: Sendable {
     guard count > 0 else { return [] }
     let exact = forwardExact
     var entries: [TopComponent] = []
+    // The arrivals are lower bounds that add up to 1 when exact: what they miss bounds the
+    // error of each.
+    var arrived = CompensatedSum()
+    for c in 0..<components.count where components.bottom[c] {
+      for s in components.states(c) { arrived.add(arrivals[Int(s)]) }
+    }
+    let bound = exact ? 0 : max(0, 1 - arrived.value)
     for c in 0..<components.count {
       guard let outcome = components.outcome[c] else { continue }
       let states = components.states(c)
       let probability = CompensatedSum.of(states.lazy.map { arrivals[Int($0)] })
       let first = states.min()!
       entries.append(TopComponent(probability: probability, outcome: outcome, stateCount: states.count,
-                                  state: first, description: "", errorBound: exact ? 0 : nil))
+                                  state: first, description: "", errorBound: bound))
     }
     entries.sort { ($0.probability, $1.state) > ($1.probability, $0.state) }
     var top = Array(entries.prefix(count))

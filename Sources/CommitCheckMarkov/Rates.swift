@@ -135,6 +135,56 @@ public struct RateTable: Sendable {
     return unused
   }
 
+  /// The overrides naming transitions or branches (not failure kinds) that no edge of the
+  /// exploration takes and no outcome of a `start` block took, sorted by name.
+  static func unusedMoveRates(_ ex: Exploration, overrides: [String: Double]) -> [(name: String, rate: Double)] {
+    let system = ex.system
+    let names = overrides.keys.filter { name in !failureKinds.contains { $0.0 == name } }
+    guard !names.isEmpty else { return [] }
+    // Per transition: taken at all, and the branch ids taken (bit per id).
+    var taken = [Bool](repeating: false, count: system.transitions.count)
+    var branches = [UInt16](repeating: 0, count: system.transitions.count)
+    for action in ex.edgeActions where !action.kind.isFailure && action.transition >= 0 {
+      let t = Int(action.transition)
+      taken[t] = true
+      var choice = action.choice
+      while choice != 0 {
+        branches[t] |= 1 << UInt16(choice & 0xF)
+        choice >>= 4
+      }
+    }
+    var startBranches = [UInt16](repeating: 0, count: system.roles.count)
+    if ex.holdsStates, let outcomes = try? SuccessorGenerator(system).initialOutcomes() {
+      for o in outcomes {
+        for (p, info) in system.processes.enumerated() {
+          var choice = o.choices[p]
+          while choice != 0 {
+            startBranches[info.role] |= 1 << UInt16(choice & 0xF)
+            choice >>= 4
+          }
+        }
+      }
+    }
+    var unused: [(name: String, rate: Double)] = []
+    for name in names.sorted() {
+      var used = false
+      for (i, t) in system.transitions.enumerated() {
+        let role = system.roles[t.role].name
+        if t.name == name || "\(role).\(t.name)" == name { used = used || taken[i] }
+        for (b, branch) in t.choiceNames.enumerated() where branch == name || "\(role).\(branch)" == name {
+          used = used || branches[i] & (1 << UInt16(b + 1)) != 0
+        }
+      }
+      for (r, role) in system.roles.enumerated() {
+        for (b, branch) in role.startChoiceNames.enumerated() where branch == name || "\(role.name).\(branch)" == name {
+          used = used || startBranches[r] & (1 << UInt16(b + 1)) != 0
+        }
+      }
+      if !used { unused.append((name, overrides[name]!)) }
+    }
+    return unused
+  }
+
   /// Every name `--rate` accepts, sorted: failure kinds, transitions and branches.
   static func knownNames(_ system: TransitionSystem) -> [String] {
     var names = Set(failureKinds.map(\.0))

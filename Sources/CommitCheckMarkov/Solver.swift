@@ -14,6 +14,8 @@ public struct SolverStats: Sendable {
   public var largestCyclicComponent = 0
   /// The most sweeps any one component needed (0 when exact).
   public var iterations = 0
+  /// The same for the forward equations (most probable ends, the long run): Gauss–Seidel.
+  public var forwardIterations = 0
   /// The precision: iteration stops when every value's interval is within this, relative.
   public var tolerance: Double
   public var maxIterations: Int
@@ -144,13 +146,28 @@ struct Solver {
   }
 
   /// The forward equations of one component, in place: exact for one state, Gauss–Seidel sweeps
-  /// for more. Sources outside the component are already final in `v`.
+  /// for more. Sources outside the component are already final in `v`. The sweeps start from
+  /// below the solution (0, or the arrivals) and the equations have nonnegative coefficients, so
+  /// every sweep stays below it: the values are lower bounds. They stop when the mass that has
+  /// left the component (to other components or by `extraExit`) is within the precision of the
+  /// mass that entered it, so that what is still missing is known (`missingMass`).
   mutating func solveForward(_ states: ArraySlice<UInt32>, into v: inout [Double], initial: [Double],
                              extraExit: (Int) -> Double) throws(MarkovError) {
     prepareForward()
+    let c = states.count > 1 ? components.componentOf[Int(states.first!)] : -1
+    var inflow = CompensatedSum()
+    if states.count > 1 {
+      for t32 in states {
+        let t = Int(t32)
+        inflow.add(initial[t])
+        for i in inStart[t]..<inStart[t + 1] where components.componentOf[Int(inSource[i])] != c {
+          let s = Int(inSource[i])
+          inflow.add(v[s] * inRate[i] / (chain.exitRates[s] + extraExit(s)))
+        }
+      }
+    }
     var sweeps = 0
     while true {
-      var change = 0.0
       for t32 in states {
         let t = Int(t32)
         var sum = initial[t]
@@ -159,18 +176,26 @@ struct Solver {
           sum += v[s] * inRate[i] / (chain.exitRates[s] + extraExit(s))
         }
         let exit = chain.exitRates[t] + extraExit(t)
-        let value = exit > 0 ? sum / (1 - selfRate[t] / exit) : sum
-        change = max(change, abs(value - v[t]) / max(1, abs(value)))
-        v[t] = value
+        v[t] = exit > 0 ? sum / (1 - selfRate[t] / exit) : sum
       }
       sweeps += 1
-      if states.count == 1 || change <= stats.tolerance { break }
+      if states.count == 1 { break }
+      var outflow = CompensatedSum()
+      for s32 in states {
+        let s = Int(s32)
+        var leave = extraExit(s)
+        for e in chain.rowStart[s]..<chain.rowStart[s + 1] where components.componentOf[Int(chain.columns[e])] != c {
+          leave += chain.rates[e]
+        }
+        outflow.add(v[s] * leave / (chain.exitRates[s] + extraExit(s)))
+      }
+      if inflow.value - outflow.value <= stats.tolerance * inflow.value { break }
       if sweeps >= stats.maxIterations {
         stats.converged = false
         break
       }
       try cancellation.check()
     }
-    if states.count > 1 { stats.iterations = max(stats.iterations, sweeps) }
+    if states.count > 1 { stats.forwardIterations = max(stats.forwardIterations, sweeps) }
   }
 }

@@ -112,6 +112,7 @@ struct MarkovCommand {
       let analysis = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.markov(options: options, markov: markov, progress: progress)
       }
+      for w in analysis.chainWarnings { printError(w.render(file: loaded.file, source: loaded.source)) }
       let report = analysis.report
       let exploreSeconds = analysis.exploration.seconds
       let output = switch format {

@@ -240,6 +240,46 @@ struct MarkovSoundTests {
     #expect(r.outcomeBounds[Outcome.commit.rawValue] > 0)
   }
 
+  @Test("Most probable ends and the long run of the cyclic model: the exact values lie within their bounds")
+  func forwardBoundsHold() throws {
+    let rate = 0.5
+    let a = try Self.analyze(Self.retryModel()) {
+      $0.rates["crash"] = 0.3
+      $0.top = 1_000_000
+      $0.longRunRate = rate
+    }
+    let r = a.report, exact = try Self.exact(a)
+    let bound = try #require(r.top.first?.errorBound)
+    #expect(bound > 0 && bound < 1e-10)
+    // Each end's probability is a lower bound, and what they all miss bounds each: so per
+    // class, their sum lies within the bound below the exact probability of the class.
+    for o in Outcome.allCases {
+      let sum = r.top.filter { $0.outcome == o }.reduce(0) { $0 + $1.probability }
+      #expect(sum <= exact["x \(o.name)"]! + 1e-14 && exact["x \(o.name)"]! <= sum + bound + 1e-14)
+    }
+    // Renewal: the run takes the expected time T, then the restart 1 / rate; the fraction of
+    // time running is T / (T + 1 / rate).
+    let lr = try #require(r.longRun)
+    let run = (0..<5).reduce(0.0) { $0 + exact["t \(Outcome.allCases[$1].name)"]! }
+    let b = try #require(lr.errorBound)
+    #expect(b > 0 && b < 1e-10)
+    #expect(abs(lr.summary.running - run / (run + 1 / rate)) <= b + 1e-14)
+    #expect(abs(lr.cycleTime! - (run + 1 / rate)) <= b * (run + 1 / rate) + 1e-12)
+  }
+
+  @Test("A rate for a transition that no explored move takes is a warning")
+  func unusedRateWarning() throws {
+    let loaded = try MarkovTests.shipped("two-phase-commit", n: 2)
+    // Without crashes the coordinator's timeout never fires.
+    let a = try Self.analyze(loaded) { $0.rates["vote_timeout"] = 2; $0.rates["vote_no"] = 2 }
+    #expect(a.chainWarnings.map(\.message) == [
+      "--rate vote_timeout=2: no move of the explored chain takes it, so this rate is never used"])
+    let b = try Self.analyze(MarkovTests.shipped("two-phase-commit", n: 2) { $0.crash["Participant"] = 1 }) {
+      $0.rates["vote_timeout"] = 2
+    }
+    #expect(b.chainWarnings.isEmpty)
+  }
+
   @Test("A coarse precision gives wider bounds that still hold")
   func coarseBoundsHold() throws {
     let a = try Self.analyze(Self.retryModel()) {
