@@ -117,9 +117,26 @@ extension Solver {
   @inline(__always)
   mutating func solveState(_ s: Int, classes: UInt8, into y: inout [Double]) {
     let w = Backward.width, k = Backward.classes, base = s * w
+    let exit = chain.exitRates[s]
+    if classes.nonzeroBitCount == 1 {
+      // The common case after graph search: x_j = 1, and only m_j and t_j to sum.
+      let j = classes.trailingZeroBitCount
+      var leave = 0.0, m = 0.0, t = 0.0
+      for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
+        let u = Int(chain.columns[e])
+        if u == s { continue }
+        let r = chain.rates[e]
+        leave += r
+        m += r * y[u * w + k + j]
+        t += r * y[u * w + 2 * k + j]
+      }
+      y[base + j] = 1
+      y[base + k + j] = (exit + m) / leave
+      y[base + 2 * k + j] = (1 + t) / leave
+      return
+    }
     for j in 0..<w { scratch[j] = 0 }
     var leave = 0.0
-    let single = classes.nonzeroBitCount == 1
     for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
       let t = Int(chain.columns[e])
       if t == s { continue }
@@ -129,17 +146,16 @@ extension Solver {
       while bits != 0 {
         let j = bits.trailingZeroBitCount
         bits &= bits - 1
-        if !single { scratch[j] += r * y[t * w + j] }
+        scratch[j] += r * y[t * w + j]
         scratch[k + j] += r * y[t * w + k + j]
         scratch[2 * k + j] += r * y[t * w + 2 * k + j]
       }
     }
-    let exit = chain.exitRates[s]
     var bits = classes
     while bits != 0 {
       let j = bits.trailingZeroBitCount
       bits &= bits - 1
-      let x = single ? 1 : scratch[j] / leave
+      let x = scratch[j] / leave
       y[base + j] = x
       y[base + k + j] = (exit * x + scratch[k + j]) / leave
       y[base + 2 * k + j] = (x + scratch[2 * k + j]) / leave

@@ -110,6 +110,8 @@ public struct MarkovReport: Sendable {
   public var controlStateNames: [[String]]
   /// Seconds spent building and solving the chain (exploration excluded).
   public var seconds: Double
+  /// Of those, the seconds spent building the chain and its components (the rest is solving).
+  public var buildSeconds = 0.0
 }
 
 /// A Markov analysis of an explored model: the chain, its components and the report.
@@ -142,6 +144,7 @@ public struct MarkovAnalysis: Sendable {
     try options.cancellation.check()
     components = Components(chain)
     try options.cancellation.check()
+    let built = Date().timeIntervalSince(started)
     initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)
     chainWarnings = RateTable.unusedMoveRates(ex, overrides: options.rates).map {
       .warning("--rate \($0.name)=\(MarkovAnalysis.rateText($0.rate)): no move of the explored chain takes it, "
@@ -158,6 +161,7 @@ public struct MarkovAnalysis: Sendable {
       top: [], processNames: system.processes.map(\.name),
       controlStateNames: system.processes.map { system.roles[$0.role].states }, seconds: 0)
     report.orbits = ex.symmetry != nil
+    report.buildSeconds = built
     try solve(options)
     report.seconds = Date().timeIntervalSince(started)
   }

@@ -18,6 +18,10 @@ struct BenchCase {
   var symmetry = false
   /// Hash compaction instead of exact storage.
   var compactHash = false
+  /// A Markov analysis after the exploration (edges kept): seconds cover both; the verdicts
+  /// column gives the exploration's, the chain's building and its solving apart, and P(commit).
+  var markov = false
+  var lose = 0
 }
 
 let cases: [BenchCase] = {
@@ -41,6 +45,11 @@ let cases: [BenchCase] = {
   for n in 5...10 {
     list.append(BenchCase(name: "twophase-n\(n)", model: "two-phase-tla", n: n, long: n >= 9))
   }
+  list.append(BenchCase(name: "markov-twophase-n8", model: "two-phase-tla", n: 8, long: true, markov: true))
+  list.append(BenchCase(name: "markov-coop-2pc-crash-coordinator-n4", model: "two-phase-commit-cooperative", n: 4,
+                        crash: ["Coordinator": 1], markov: true))
+  list.append(BenchCase(name: "markov-coop-2pc-crash-coordinator-lose-n4", model: "two-phase-commit-cooperative", n: 4,
+                        crash: ["Coordinator": 1], long: true, markov: true, lose: 1))
   list.append(BenchCase(name: "twophase-n20-symmetry", model: "two-phase-tla", n: 20, symmetry: true))
   list.append(BenchCase(name: "twophase-n30-symmetry", model: "two-phase-tla", n: 30, long: true, symmetry: true))
   return list
@@ -89,6 +98,7 @@ func run(_ c: BenchCase, threads: Int, maxStates: Int?) throws -> Row {
   compile.parameters["N"] = c.n
   compile.crash = c.crash
   if c.partition { compile.partition = 1 }
+  if c.lose > 0 { compile.lose = c.lose }
   let model = try loadModel(path: "\(modelsDirectory())/\(c.model).commit", options: compile)
   var options = ExplorerOptions()
   options.threads = threads
@@ -105,7 +115,16 @@ func run(_ c: BenchCase, threads: Int, maxStates: Int?) throws -> Row {
   let started = Date()
   let states: Int, transitions: Int, depth: Int, storeBytes: Double
   var verdicts = ""
-  if c.plain {
+  if c.markov {
+    options.keepEdges = true
+    let ex = Explorer().explore(model.system, options: options)
+    let explored = Date()
+    let analysis = try MarkovAnalysis(exploration: ex, file: model.file, options: MarkovOptions())
+    let r = analysis.report
+    (states, transitions, depth, storeBytes) = (ex.stateCount, ex.transitions, ex.depth, ex.bytesPerState)
+    verdicts = "P(commit)=\(MarkovWriter.number(r.outcomes[0])) explore=" + String(format: "%.2fs", explored.timeIntervalSince(started))
+      + " build=" + String(format: "%.2fs", r.buildSeconds) + " solve=" + String(format: "%.2fs", r.seconds - r.buildSeconds)
+  } else if c.plain {
     let ex = Explorer().explore(model.system, options: options)
     (states, transitions, depth, storeBytes) = (ex.stateCount, ex.transitions, ex.depth, ex.bytesPerState)
     verdicts = ex.complete ? "explored" : "incomplete"
