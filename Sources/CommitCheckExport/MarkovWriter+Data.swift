@@ -121,12 +121,20 @@ extension MarkovWriter {
       }
     }
     if let (k, s) = r.afterSteps { summary("after_steps_\(k)", s) }
-    if let (t, _, s) = r.atTime { summary("at_time_\(t)", s) }
+    if let (t, _, s) = r.atTime {
+      summary("at_time_\(t)", s)
+      add("error_bound", "at_time_\(t)", String(r.atTimeBound))
+    }
     if let lr = r.longRun {
+      add("error_bound", "long_run", lr.errorBound.map { String($0) } ?? "")
       add("long_run", "cycle_time", lr.cycleTime.map { String($0) } ?? "")
       summary("long_run", lr.summary)
     }
-    for (i, t) in r.top.enumerated() { add("top", String(i + 1), String(t.probability), "\(t.outcome.name): \(t.description)") }
+    for (i, t) in r.top.enumerated() {
+      add("top", String(i + 1), String(t.probability), "\(t.outcome.name): \(t.description)")
+      add("error_bound", "top_\(i + 1)", t.errorBound.map { String($0) } ?? "")
+      if let orbit = t.orbitSize { add("orbit_size", "top_\(i + 1)", String(orbit)) }
+    }
     if timing {
       add("time", "explore_seconds", String(exploreSeconds))
       add("time", "solve_seconds", String(r.seconds))
