@@ -180,6 +180,9 @@ let help = """
   once in-process after a warm-up; rows give states, transitions, depth, seconds, states/s,
   transitions/s, store bytes per state, peak resident bytes per state and threads.
   The default suite leaves out the long cases (marked * by --list); --all or --case runs them.
+  The markov-* cases also build and solve the Markov chain (all outcomes, expected steps and
+  time): their seconds include the exploration, and the last column gives the exploration's,
+  the chain's building and its solving apart, with P(commit).
   --svg FILE also draws how the cost of TwoPhase grows with N: time per state for each
   twophase-nN case run (at least two), e.g. --case twophase-n5 ... --case twophase-n10.
 
