@@ -374,3 +374,27 @@ struct MarkovSoundTests {
     #expect(MarkovWriter.text(orbits).contains("orbits under --symmetry"))
   }
 }
+
+extension MarkovSoundTests {
+  @Test("The command writes the CTMC exports with --ctmc, warns about unused rates, and refuses --ctmc alone")
+  func commandLine() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("commitcheck-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let prefix = directory.appendingPathComponent("m").path, drn = directory.appendingPathComponent("m.drn").path
+    var (code, out, err) = try runTool(["markov", modelPath("two-phase-commit"), "--param", "N=2", "--ctmc",
+                                        "--export-prism", prefix, "--export-drn", drn, "--rate", "vote_timeout=2"])
+    #expect(code == 0)
+    #expect(err.contains("--rate vote_timeout=2: no move of the explored chain takes it, so this rate is never used"))
+    #expect(out.contains("graph search:"))
+    let tra = try String(contentsOfFile: prefix + ".tra", encoding: .utf8)
+    let dtmc = try String(contentsOfFile: drn, encoding: .utf8)
+    #expect(dtmc.contains("@type: CTMC") && dtmc.contains("state 0 !"))
+    // Rates, not probabilities: the initial state's two votes race at rate 1 each, so its row
+    // holds rates of 1 that add up to more than 1.
+    let initialRow = tra.split(separator: "\n").dropFirst().filter { $0.hasPrefix("0 ") }
+    #expect(initialRow.count > 1 && initialRow.allSatisfy { $0.hasSuffix(" 1.0") })
+    (code, _, err) = try runTool(["markov", modelPath("two-phase-commit"), "--ctmc"])
+    #expect(code == 2 && err.contains("--ctmc says what --export-prism and --export-drn write"))
+  }
+}
