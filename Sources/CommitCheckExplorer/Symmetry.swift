@@ -166,6 +166,29 @@ public struct Symmetry: Sendable {
     return out
   }
 
+  /// The number of states in the orbit of `slots`: per symmetric role, the permutations of its
+  /// instances (n!) over those that leave the state as it is (a factorial per set of instances
+  /// whose blocks are equal). Saturates at `Int.max`.
+  public func orbitSize(_ slots: [Int]) -> Int {
+    var size = 1
+    for blocks in groups {
+      var counts: [[Int]: Int] = [:]
+      for cells in blocks {
+        counts[cells.map { c in c.bit < 0 ? slots[c.slot] : (slots[c.slot] >> c.bit) & 1 }, default: 0] += 1
+      }
+      // n! / Π m! as a product of binomials, each exact.
+      var placed = 0
+      for m in counts.values.sorted() {
+        for i in 1...m {
+          let (product, overflow) = size.multipliedReportingOverflow(by: placed + i)
+          size = overflow ? Int.max : product / i
+        }
+        placed += m
+      }
+    }
+    return size
+  }
+
   /// The number of instances of the symmetric role.
   public var instanceCount: Int { groups[0].count }
 

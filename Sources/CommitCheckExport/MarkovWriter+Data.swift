@@ -4,8 +4,8 @@ import Foundation
 /// The machine-readable forms of a `MarkovReport`.
 extension MarkovWriter {
   /// JSON (`markov.schema.json`). The names `outcomes` (with `commit`, `abort`, `blocked`,
-  /// `livelock`, `violation`), `residual`, `expected_steps`, `expected_time` and `method` are
-  /// stable. `transitions` counts the explored graph's transitions, as in every report;
+  /// `livelock`, `violation`), `residual`, `expected_steps`, `expected_time`, `method` and
+  /// `error_bound` are stable. `transitions` counts the explored graph's transitions, as in every report;
   /// `chain_transitions` the chain's, where moves between the same two states are one.
   public static func json(_ r: MarkovReport, timing: Bool = false, exploreSeconds: Double = 0) -> String {
     var fields: [(String, JSON)] = [("report", .string("markov"))]
@@ -26,27 +26,39 @@ extension MarkovWriter {
       ("tolerance", .double(r.solver.tolerance)),
       ("converged", .bool(r.solver.converged)),
       ("cyclic_components", .int(r.solver.cyclicComponents)),
-      ("solver_residual", .double(r.solver.residual)),
+      ("decided_states", .int(r.solver.decidedStates)),
       ("outcomes", byOutcome { .double(r.outcomes[$0.rawValue]) }),
       ("residual", .double(r.residual)),
       ("expected_steps", .double(r.expectedSteps)),
       ("expected_time", .double(r.expectedTime)),
       ("expected_steps_by_outcome", byOutcome { r.conditionalSteps[$0.rawValue].map { .double($0) } ?? .null }),
       ("expected_time_by_outcome", byOutcome { r.conditionalTime[$0.rawValue].map { .double($0) } ?? .null }),
+      ("error_bound", .object([
+        ("outcomes", byOutcome { .double(r.outcomeBounds[$0.rawValue]) }),
+        ("expected_steps", .double(r.expectedStepsBound)),
+        ("expected_time", .double(r.expectedTimeBound)),
+        ("expected_steps_by_outcome", byOutcome { r.conditionalStepsBounds[$0.rawValue].map { .double($0) } ?? .null }),
+        ("expected_time_by_outcome", byOutcome { r.conditionalTimeBounds[$0.rawValue].map { .double($0) } ?? .null }),
+      ])),
+      ("orbits", .bool(r.orbits)),
     ]
     fields.append(("after_steps", r.afterSteps.map { k, s in
-      .object([("steps", .int(k))] + summaryFields(s, r))
+      .object([("steps", .int(k)), ("error_bound", .double(0))] + summaryFields(s, r))
     } ?? .null))
     fields.append(("at_time", r.atTime.map { t, used, s in
-      .object([("time", .double(t)), ("uniformization_steps", .int(used))] + summaryFields(s, r))
+      .object([("time", .double(t)), ("uniformization_steps", .int(used)), ("error_bound", .double(r.atTimeBound))]
+              + summaryFields(s, r))
     } ?? .null))
     fields.append(("long_run", r.longRun.map { lr in
       .object([("restart_rate", .double(lr.restartRate)), ("cycle_time", lr.cycleTime.map { .double($0) } ?? .null),
-               ("iterations", .int(lr.iterations))] + summaryFields(lr.summary, r))
+               ("iterations", .int(lr.iterations)), ("error_bound", lr.errorBound.map { .double($0) } ?? .null)]
+              + summaryFields(lr.summary, r))
     } ?? .null))
     fields.append(("top", .array(r.top.map { t in
       .object([("probability", .double(t.probability)), ("outcome", .string(t.outcome.name)),
-               ("states", .int(t.stateCount)), ("state", .int(Int(t.state))), ("description", .string(t.description))])
+               ("states", .int(t.stateCount)), ("state", .int(Int(t.state))), ("description", .string(t.description)),
+               ("error_bound", t.errorBound.map { .double($0) } ?? .null),
+               ("orbit_size", t.orbitSize.map { .int($0) } ?? .null)])
     })))
     if timing {
       fields.append(("explore_seconds", .double(exploreSeconds)))
@@ -85,9 +97,16 @@ extension MarkovWriter {
     add("solver", "method", r.solver.method.rawValue)
     add("solver", "iterations", String(r.solver.iterations))
     add("solver", "tolerance", String(r.solver.tolerance))
-    add("solver", "residual", String(r.solver.residual))
+    add("solver", "decided_states", String(r.solver.decidedStates))
     add("solver", "converged", String(r.solver.converged))
     for o in Outcome.allCases { add("outcome", o.name, String(r.outcomes[o.rawValue])) }
+    for o in Outcome.allCases { add("error_bound", "outcome.\(o.name)", String(r.outcomeBounds[o.rawValue])) }
+    add("error_bound", "expected_steps", String(r.expectedStepsBound))
+    add("error_bound", "expected_time", String(r.expectedTimeBound))
+    for o in Outcome.allCases {
+      add("error_bound", "expected_steps.\(o.name)", r.conditionalStepsBounds[o.rawValue].map { String($0) } ?? "")
+      add("error_bound", "expected_time.\(o.name)", r.conditionalTimeBounds[o.rawValue].map { String($0) } ?? "")
+    }
     add("residual", "", String(r.residual))
     add("expected_steps", "all", String(r.expectedSteps))
     for o in Outcome.allCases { add("expected_steps", o.name, r.conditionalSteps[o.rawValue].map { String($0) } ?? "") }
@@ -102,12 +121,20 @@ extension MarkovWriter {
       }
     }
     if let (k, s) = r.afterSteps { summary("after_steps_\(k)", s) }
-    if let (t, _, s) = r.atTime { summary("at_time_\(t)", s) }
+    if let (t, _, s) = r.atTime {
+      summary("at_time_\(t)", s)
+      add("error_bound", "at_time_\(t)", String(r.atTimeBound))
+    }
     if let lr = r.longRun {
+      add("error_bound", "long_run", lr.errorBound.map { String($0) } ?? "")
       add("long_run", "cycle_time", lr.cycleTime.map { String($0) } ?? "")
       summary("long_run", lr.summary)
     }
-    for (i, t) in r.top.enumerated() { add("top", String(i + 1), String(t.probability), "\(t.outcome.name): \(t.description)") }
+    for (i, t) in r.top.enumerated() {
+      add("top", String(i + 1), String(t.probability), "\(t.outcome.name): \(t.description)")
+      add("error_bound", "top_\(i + 1)", t.errorBound.map { String($0) } ?? "")
+      if let orbit = t.orbitSize { add("orbit_size", "top_\(i + 1)", String(orbit)) }
+    }
     if timing {
       add("time", "explore_seconds", String(exploreSeconds))
       add("time", "solve_seconds", String(r.seconds))

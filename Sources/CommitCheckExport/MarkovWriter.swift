@@ -33,7 +33,8 @@ public enum MarkovWriter {
       out += "\nafter \(k) step\(k == 1 ? "" : "s") (DTMC):\n" + summaryText(summary, r)
     }
     if let (t, used, summary) = r.atTime {
-      out += "\nat time \(number(t)) (CTMC, uniformization with \(grouped(used)) steps):\n" + summaryText(summary, r)
+      out += "\nat time \(number(t)) (CTMC, uniformization with \(grouped(used)) steps, every figure within "
+        + "\(bound(r.atTimeBound)) plus rounding):\n" + summaryText(summary, r)
     }
     if let lr = r.longRun {
       out += "\nlong run (terminal states restart the transaction at rate \(number(lr.restartRate))"
@@ -42,13 +43,25 @@ public enum MarkovWriter {
       } else {
         out += "; a livelock never restarts, so it takes the whole long run):\n"
       }
+      if let b = lr.errorBound, b > 0 {
+        out += "  (every fraction within \(bound(b)))\n"
+      } else if lr.errorBound == nil {
+        out += "  (no guaranteed error bound: the power iteration inside livelock components stops at the precision)\n"
+      }
       out += summaryText(lr.summary, r)
     }
     if !r.top.isEmpty {
-      out += "\nmost probable ends:\n"
+      out += "\nmost probable ends"
+      if r.orbits {
+        out += " (orbits under --symmetry: each figure is the whole orbit's; a state of an orbit of n states "
+          + "has 1/n of it)"
+      }
+      out += ":\n"
       for (i, t) in r.top.enumerated() {
-        let size = t.stateCount == 1 ? "" : " (bottom cycle of \(grouped(t.stateCount)) states, e.g.)"
-        out += "  \(i + 1). \(number(t.probability))  \(t.outcome.name)\(size): \(t.description)\n"
+        var size = t.stateCount == 1 ? "" : " (bottom cycle of \(grouped(t.stateCount)) states, e.g.)"
+        if let orbit = t.orbitSize { size += ", orbit of \(grouped(orbit)) (each \(number(t.probability / Double(orbit))))" }
+        let within = t.errorBound.map { $0 > 0 ? " ±" + bound($0) : "" } ?? ""
+        out += "  \(i + 1). \(number(t.probability))\(within)  \(t.outcome.name)\(size): \(t.description)\n"
       }
     }
     return out
@@ -59,24 +72,47 @@ public enum MarkovWriter {
     if s.cyclicComponents == 0 {
       line = "exact (acyclic: reverse topological order of the components)"
     } else {
-      line = "gauss-seidel on \(grouped(s.cyclicComponents)) cyclic component\(s.cyclicComponents == 1 ? "" : "s")"
-      line += " (largest \(grouped(s.largestCyclicComponent)) states), \(grouped(s.iterations)) iterations, tolerance \(number(s.tolerance))"
-      if !s.converged { line += ", NOT CONVERGED after \(grouped(s.maxIterations)) iterations" }
+      line = "sound value iteration on \(grouped(s.cyclicComponents)) cyclic component\(s.cyclicComponents == 1 ? "" : "s")"
+      line += " (largest \(grouped(s.largestCyclicComponent)) states), \(grouped(s.iterations)) iterations, "
+        + "precision \(number(s.tolerance)) relative"
+      if !s.converged { line += ", NOT CONVERGED after \(grouped(s.maxIterations)) iterations (the bounds hold, wider)" }
     }
-    return line + ", residual \(number(s.residual))"
+    line += "\n             graph search: \(grouped(s.decidedStates)) of \(grouped(s.transientStates)) transient states "
+      + "can end in one class only"
+    return line
   }
 
+  /// An error bound: `0`, or two significant digits rounded up (`3.1e-13`).
+  static func bound(_ b: Double) -> String {
+    if b == 0 { return "0" }
+    if !b.isFinite { return "inf" }
+    let exponent = Int(floor(log10(b)))
+    let scale = pow(10, Double(exponent - 1))
+    return String(format: "%.1e", (b / scale).rounded(.up) * scale)
+  }
+
+  /// The outcomes, with expected steps and time given each. Where some figure came from
+  /// iteration, every figure is followed by its guaranteed error bound (`±3.1e-13`).
   static func outcomeTable(_ r: MarkovReport) -> String {
-    func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
-      a.padding(toLength: 11, withPad: " ", startingAt: 0) + b.padding(toLength: 18, withPad: " ", startingAt: 0)
-        + c.padding(toLength: 17, withPad: " ", startingAt: 0) + d + "\n"
+    let withBounds = r.solver.cyclicComponents > 0
+    func cell(_ value: Double?, _ b: Double?) -> String {
+      guard let value else { return "-" }
+      return withBounds && b != 0 ? number(value) + " ±" + bound(b ?? 0) : number(value)
     }
-    var out = row("outcome", "probability", "expected steps", "expected time")
+    var rows = [["outcome", "probability", "expected steps", "expected time"]]
     for o in Outcome.allCases {
-      out += row(o.name, number(r.outcomes[o.rawValue]), r.conditionalSteps[o.rawValue].map(number) ?? "-",
-                 r.conditionalTime[o.rawValue].map(number) ?? "-")
+      let i = o.rawValue
+      rows.append([o.name, cell(r.outcomes[i], r.outcomeBounds[i]), cell(r.conditionalSteps[i], r.conditionalStepsBounds[i]),
+                   cell(r.conditionalTime[i], r.conditionalTimeBounds[i])])
     }
-    out += row("all", number(r.outcomes.reduce(0, +)), number(r.expectedSteps), number(r.expectedTime))
+    rows.append(["all", number(r.outcomes.reduce(0, +)), cell(r.expectedSteps, r.expectedStepsBound),
+                 cell(r.expectedTime, r.expectedTimeBound)])
+    var widths = [11, 18, 17]
+    for row in rows { for c in 0..<3 { widths[c] = max(widths[c], row[c].count + 2) } }
+    var out = ""
+    for row in rows {
+      out += (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined() + row[3] + "\n"
+    }
     out += "residual   \(number(r.residual)) (1 - sum of the outcomes)\n"
     return out
   }

@@ -4,10 +4,11 @@ import CommitCheckModel
 /// Writes a Markov chain as PRISM's explicit model files (`.tra`, `.sta`, `.lab`), as the PRISM
 /// manual's appendix "Explicit Model Files" describes them.
 ///
-/// The chain written is the embedded DTMC: `i j p` with p = rate / exit rate. Terminal
-/// (absorbing) states get an explicit self-loop of probability 1, so every row sums to 1 and
+/// The chain written is the embedded DTMC, `i j p` with p = rate / exit rate, or with `ctmc`
+/// the CTMC's rate matrix, `i j rate`. Terminal (absorbing) states get an explicit self-loop
+/// (probability 1, or rate 1: a self-loop changes nothing in a CTMC), so no row is empty and
 /// PRISM has no deadlock to fix; they also carry PRISM's `deadlock` label. Import with
-/// `prism -importtrans P.tra -importstates P.sta -importlabels P.lab -dtmc`; then
+/// `prism -importtrans P.tra -importstates P.sta -importlabels P.lab -dtmc` (or `-ctmc`); then
 /// `P=? [ F "commit" ]` gives the commit probability `commitcheck markov` prints.
 public enum PrismWriter {
   /// The label names, in the order of their indices in the `.lab` file.
@@ -15,7 +16,7 @@ public enum PrismWriter {
 
   /// `.tra`: the first line is `states transitions`, then one `source target probability` line
   /// per transition, sorted by source and target.
-  public static func transitions(_ analysis: MarkovAnalysis) -> String {
+  public static func transitions(_ analysis: MarkovAnalysis, ctmc: Bool = false) -> String {
     let chain = analysis.chain
     var absorbing = 0
     for s in 0..<chain.stateCount where chain.isAbsorbing(s) { absorbing += 1 }
@@ -26,7 +27,7 @@ public enum PrismWriter {
         continue
       }
       for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
-        out += "\(s) \(chain.columns[e]) \(chain.probability(e, from: s))\n"
+        out += "\(s) \(chain.columns[e]) \(ctmc ? chain.rates[e] : chain.probability(e, from: s))\n"
       }
     }
     return out
@@ -34,12 +35,18 @@ public enum PrismWriter {
 
   /// `.sta`: the variable names, then `id:(values)` per state. The variables are the state
   /// vector's slots (control states, crashed flags, variables, network contents, remaining
-  /// failure budgets) as their codes, named so that PRISM accepts them as identifiers.
+  /// failure budgets) as their codes, named so that PRISM accepts them as identifiers. Under
+  /// symmetry reduction each state is one representative of its orbit, and a last variable,
+  /// `orbit_size`, says how many states the orbit has.
   public static func states(_ analysis: MarkovAnalysis) -> String {
     let ex = analysis.exploration
-    var out = "(" + variableNames(ex.system.layout.names).joined(separator: ",") + ")\n"
+    var names = ex.system.layout.names
+    if ex.symmetry != nil { names.append("orbit size") }
+    var out = "(" + variableNames(names).joined(separator: ",") + ")\n"
     for s in 0..<analysis.chain.stateCount {
-      out += "\(s):(" + ex.state(UInt32(s)).map(String.init).joined(separator: ",") + ")\n"
+      var values = ex.state(UInt32(s))
+      if let symmetry = ex.symmetry { values.append(symmetry.orbitSize(values)) }
+      out += "\(s):(" + values.map(String.init).joined(separator: ",") + ")\n"
     }
     return out
   }

@@ -17,6 +17,7 @@ extension MarkovAnalysis {
     var time = [Double](repeating: 0, count: n)
     let livelocks = (0..<components.count).filter { components.outcome[$0] == .livelock }
     var cycleTime: Double?
+    var forwardBound: Double?
     var iterations = 0
     if livelocks.isEmpty {
       var perCycle = visits
@@ -24,16 +25,24 @@ extension MarkovAnalysis {
       for c in 0..<components.count where components.bottom[c] {
         try solver.solveForward(components.states(c), into: &perCycle, initial: initialDistribution, extraExit: restartsHere)
       }
-      var total = 0.0
+      var sum = CompensatedSum()
       for s in 0..<n {
         time[s] = perCycle[s] / (chain.exitRates[s] + restartsHere(s))
-        total += time[s]
+        sum.add(time[s])
       }
+      let total = sum.value
       for s in 0..<n { time[s] /= total }
+      // The times are lower bounds (`solveForward`); the cycle's exact length lies within
+      // [cycleLower, cycleUpper]: the run (the expected time, with its bound) plus the wait for
+      // the restart, 1 / rate from any bottom state. What the times miss of it bounds the
+      // error of every fraction: |t_A / T − l_A / Σ l| ≤ (T − Σ l) / T.
+      let cycleLower = report.expectedTime - report.expectedTimeBound + 1 / rate
+      let cycleUpper = report.expectedTime + report.expectedTimeBound + 1 / rate
+      forwardBound = max(0, (cycleUpper - total) / cycleLower)
       cycleTime = total
     } else {
-      let weights = livelocks.map { c in components.states(c).reduce(0) { $0 + visits[Int($1)] } }
-      let totalWeight = weights.reduce(0, +)
+      let weights = livelocks.map { c in CompensatedSum.of(components.states(c).lazy.map { visits[Int($0)] }) }
+      let totalWeight = CompensatedSum.of(weights)
       for (i, c) in livelocks.enumerated() {
         let (pi, sweeps) = try stationary(c, tolerance: options.tolerance, maxIterations: options.maxIterations,
                                           cancellation: options.cancellation)
@@ -41,7 +50,10 @@ extension MarkovAnalysis {
         for (s, p) in zip(components.states(c), pi) { time[Int(s)] = weights[i] / totalWeight * p }
       }
     }
-    return LongRunResult(restartRate: rate, summary: summarize(time), cycleTime: cycleTime, iterations: iterations)
+    // Exact (up to rounding) when every component is one state: no sweep and no power iteration.
+    let exact = livelocks.isEmpty && (0..<components.count).allSatisfy { components.start[$0 + 1] - components.start[$0] == 1 }
+    return LongRunResult(restartRate: rate, summary: summarize(time), cycleTime: cycleTime, iterations: iterations,
+                         errorBound: exact ? 0 : forwardBound)
   }
 
   /// The stationary distribution of the CTMC restricted to bottom component `c` (in the order

@@ -15,7 +15,8 @@ public struct MarkovOptions: Sendable {
   public var longRunRate: Double?
   /// `--top K`: the K most probable bottom components (terminal states).
   public var top = 0
-  /// Gauss–Seidel stops when no value changes by more than this (relative).
+  /// The precision: iteration stops once every value's guaranteed interval is this narrow,
+  /// relative to the value.
   public var tolerance = 1e-12
   public var maxIterations = 100_000
   public var maxUniformizationSteps = 10_000_000
@@ -33,6 +34,12 @@ public struct TopComponent: Sendable {
   /// The component's lowest state id, and that state told like a trace state.
   public var state: UInt32
   public var description: String
+  /// A guaranteed bound on the error of `probability`; nil when a cyclic component's forward
+  /// equations were solved by Gauss–Seidel sweeps, which give no bound.
+  public var errorBound: Double?
+  /// Under symmetry reduction: the number of states the representative stands for (its orbit),
+  /// so that each of them has probability `probability / orbitSize`. Nil without reduction.
+  public var orbitSize: Int?
 }
 
 /// The long-run behaviour when terminal states restart the transaction.
@@ -45,6 +52,10 @@ public struct LongRunResult: Sendable {
   public var cycleTime: Double?
   /// Power-iteration sweeps for the stationary distribution inside livelock components.
   public var iterations: Int
+  /// A guaranteed bound on the error of every fraction; nil when the figures come from
+  /// iterations without one (a cyclic component's forward equations, or the power iteration
+  /// inside livelock components).
+  public var errorBound: Double?
 }
 
 /// Everything `commitcheck markov` reports.
@@ -70,6 +81,8 @@ public struct MarkovReport: Sendable {
   public var solver: SolverStats
   /// Probability of each outcome class (indexed by `Outcome.rawValue`).
   public var outcomes: [Double]
+  /// Guaranteed bounds on the error of each outcome probability (0 where exact).
+  public var outcomeBounds: [Double] = []
   /// 1 minus the sum of the outcome probabilities.
   public var residual: Double
   /// Expected steps (DTMC) and time (CTMC) until the chain enters its bottom component.
@@ -78,14 +91,27 @@ public struct MarkovReport: Sendable {
   /// The same, conditioned on each outcome (nil when the outcome has probability 0).
   public var conditionalSteps: [Double?]
   public var conditionalTime: [Double?]
+  /// Guaranteed bounds on the errors of the four figures above (0 where exact).
+  public var expectedStepsBound = 0.0
+  public var expectedTimeBound = 0.0
+  public var conditionalStepsBounds: [Double?] = []
+  public var conditionalTimeBounds: [Double?] = []
   public var afterSteps: (steps: Int, summary: DistributionSummary)?
   public var atTime: (time: Double, uniformizationSteps: Int, summary: DistributionSummary)?
+  /// A guaranteed bound on the error of every figure at time T: the Poisson mass that
+  /// uniformization leaves out, twice (it is taken from one place and spread over others).
+  public var atTimeBound = 0.0
+  /// Whether states are orbits (`--symmetry`): then `top` and the exports hold one
+  /// representative per orbit.
+  public var orbits = false
   public var longRun: LongRunResult?
   public var top: [TopComponent]
   public var processNames: [String]
   public var controlStateNames: [[String]]
   /// Seconds spent building and solving the chain (exploration excluded).
   public var seconds: Double
+  /// Of those, the seconds spent building the chain and its components (the rest is solving).
+  public var buildSeconds = 0.0
 }
 
 /// A Markov analysis of an explored model: the chain, its components and the report.
@@ -98,6 +124,10 @@ public struct MarkovAnalysis: Sendable {
   /// Options that change nothing (`--rate lose=0.1` without a loss budget): see
   /// `warnings(_:for:)`.
   public let warnings: [Diagnostic]
+  /// Rate overrides for transitions and branches that no move of the explored chain takes (and
+  /// no initial state, for `start` branches): known only once the chain is built, so apart from
+  /// `warnings`.
+  public let chainWarnings: [Diagnostic]
 
   /// The outcome class of the bottom component holding state `s`, nil for transient states.
   public func outcome(ofState s: Int) -> Outcome? { components.outcome(ofState: s) }
@@ -114,9 +144,12 @@ public struct MarkovAnalysis: Sendable {
     try options.cancellation.check()
     components = Components(chain)
     try options.cancellation.check()
-    var initial = [Double](repeating: 0, count: chain.stateCount)
-    for s in 0..<chain.initialCount { initial[s] = 1 / Double(chain.initialCount) }
-    initialDistribution = initial
+    let built = Date().timeIntervalSince(started)
+    initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)
+    chainWarnings = RateTable.unusedMoveRates(ex, overrides: options.rates).map {
+      .warning("--rate \($0.name)=\(MarkovAnalysis.rateText($0.rate)): no move of the explored chain takes it, "
+        + "so this rate is never used", at: .none)
+    }
     report = MarkovReport(
       model: system.name, file: file, parameters: system.parameters, network: system.network,
       capacity: system.capacity, failures: system.failureList, rateOverrides: table.overrides,
@@ -127,18 +160,51 @@ public struct MarkovAnalysis: Sendable {
       outcomes: [], residual: 0, expectedSteps: 0, expectedTime: 0, conditionalSteps: [], conditionalTime: [],
       top: [], processNames: system.processes.map(\.name),
       controlStateNames: system.processes.map { system.roles[$0.role].states }, seconds: 0)
+    report.orbits = ex.symmetry != nil
+    report.buildSeconds = built
     try solve(options)
     report.seconds = Date().timeIntervalSince(started)
+  }
+
+  /// Where the chain starts: every outcome of the `start` blocks (one per combination of
+  /// `choose` branches taken) weighs the product of its branches' rates, so that equal rates
+  /// give equal weights, as for moves; outcomes that are the same state (or, under symmetry,
+  /// the same orbit) add up. Normalized to 1.
+  static func initialDistribution(_ ex: Exploration, _ table: RateTable, count n: Int) -> [Double] {
+    var initial = [Double](repeating: 0, count: n)
+    let outcomes = ex.holdsStates ? try? SuccessorGenerator(ex.system).initialOutcomes() : nil
+    var total = CompensatedSum()
+    var found = true
+    for o in outcomes ?? [] {
+      var slots = o.slots
+      ex.symmetry?.canonicalize(&slots)
+      guard let id = ex.id(of: slots), Int(id) < ex.initialCount else {
+        found = false
+        break
+      }
+      var weight = 1.0
+      for (p, info) in ex.system.processes.enumerated() { weight *= table.startWeight(role: info.role, choice: o.choices[p]) }
+      initial[Int(id)] += weight
+      total.add(weight)
+    }
+    guard found, outcomes != nil, total.value > 0 else {
+      // Not reached for an exploration that holds its states: equal weights.
+      for s in 0..<ex.initialCount { initial[s] = 1 / Double(ex.initialCount) }
+      return initial
+    }
+    for s in 0..<ex.initialCount { initial[s] /= total.value }
+    return initial
   }
 
   /// A generous estimate of the bytes the chain and its solution take for an exploration of
   /// `states` states and `transitions` moves (merged moves are fewer): per transition its
   /// target, rate, and the solver's incoming lists (24 bytes, with room for the sorting of a
   /// row); per state the rows, exit rates, verdicts, control states, the components' search,
-  /// the absorption probabilities of the five classes, the visits and the initial distribution
-  /// (about 200 bytes, plus 2 per process).
+  /// the probabilities, steps and time of the five classes (120 bytes, twice when a cyclic
+  /// component needs lower and upper bounds), the visits and the initial distribution (about
+  /// 400 bytes, plus 2 per process).
   public static func estimatedBytes(states: Int, transitions: Int, processes: Int) -> Int {
-    32 * transitions + (200 + 2 * processes) * states
+    32 * transitions + (400 + 2 * processes) * states
   }
 
   /// Refuses options and rate names that cannot work for `system`, before anything is explored;
@@ -183,38 +249,53 @@ public struct MarkovAnalysis: Sendable {
       if chain.isAbsorbing(s) { report.absorbingStates += 1 }
       if components.outcome(ofState: s) == nil { report.transientStates += 1 }
     }
-    // Absorption probabilities per class, from every state.
+    // Probabilities, steps and time per class from every state, as guaranteed intervals.
     let k = Outcome.allCases.count
-    let absorption = try solver.absorption(classes: k) { s in components.outcome(ofState: s)?.rawValue }
-    report.outcomes = (0..<k).map { c in
-      (0..<chain.initialCount).reduce(0) { $0 + initialDistribution[$1] * absorption[$1 * k + c] }
+    let b = try solver.backward()
+    /// The interval of a figure at the start: Σ π0(s) y(s) over the initial states.
+    func atStart(_ column: Int) -> (lower: Double, upper: Double) {
+      var lower = CompensatedSum(), upper = CompensatedSum()
+      for s in 0..<chain.initialCount where initialDistribution[s] != 0 {
+        lower.add(initialDistribution[s] * b.lower(s, column))
+        upper.add(initialDistribution[s] * b.upper(s, column))
+      }
+      return (lower.value, upper.value)
     }
-    report.residual = 1 - report.outcomes.reduce(0, +)
-    // Expected visits give expected steps and time, overall and per outcome.
-    let visits = try solver.visits(initial: initialDistribution)
-    var steps = 0.0, time = 0.0
-    var stepsBy = [Double](repeating: 0, count: Outcome.allCases.count)
-    var timeBy = stepsBy
-    for s in 0..<n where components.outcome(ofState: s) == nil {
-      steps += visits[s]
-      time += visits[s] / chain.exitRates[s]
-      for c in 0..<k {
-        stepsBy[c] += visits[s] * absorption[s * k + c]
-        timeBy[c] += visits[s] * absorption[s * k + c] / chain.exitRates[s]
+    let x = (0..<k).map { atStart($0) }
+    let m = (0..<k).map { atStart(k + $0) }
+    let t = (0..<k).map { atStart(2 * k + $0) }
+    report.outcomes = x.map { ($0.lower + $0.upper) / 2 }
+    report.outcomeBounds = x.map { ($0.upper - $0.lower) / 2 }
+    report.residual = 1 - CompensatedSum.of(report.outcomes)
+    let steps = (CompensatedSum.of(m.map(\.lower)), CompensatedSum.of(m.map(\.upper)))
+    let time = (CompensatedSum.of(t.map(\.lower)), CompensatedSum.of(t.map(\.upper)))
+    (report.expectedSteps, report.expectedStepsBound) = ((steps.0 + steps.1) / 2, (steps.1 - steps.0) / 2)
+    (report.expectedTime, report.expectedTimeBound) = ((time.0 + time.1) / 2, (time.1 - time.0) / 2)
+    /// A figure given an outcome: the interval of the joint figure over that of the probability.
+    func given(_ joint: [(lower: Double, upper: Double)]) -> [(value: Double, bound: Double)?] {
+      (0..<k).map { c in
+        guard x[c].upper > 0 else { return nil }
+        let lower = joint[c].lower / x[c].upper
+        let upper = x[c].lower > 0 ? joint[c].upper / x[c].lower : .infinity
+        return ((lower + upper) / 2, (upper - lower) / 2)
       }
     }
-    report.expectedSteps = steps
-    report.expectedTime = time
-    report.conditionalSteps = (0..<stepsBy.count).map { report.outcomes[$0] > 0 ? stepsBy[$0] / report.outcomes[$0] : nil }
-    report.conditionalTime = (0..<timeBy.count).map { report.outcomes[$0] > 0 ? timeBy[$0] / report.outcomes[$0] : nil }
+    let stepsGiven = given(m), timeGiven = given(t)
+    report.conditionalSteps = stepsGiven.map { $0?.value }
+    report.conditionalStepsBounds = stepsGiven.map { $0?.bound }
+    report.conditionalTime = timeGiven.map { $0?.value }
+    report.conditionalTimeBounds = timeGiven.map { $0?.bound }
+    // The forward figures: expected visits, and from them the arrivals into bottom components.
+    let visits = options.top > 0 || options.longRunRate != nil ? try solver.visits(initial: initialDistribution) : []
     report.top = topComponents(options.top, arrivals: visits)
     if let k = options.steps {
       report.afterSteps = (k, summarize(try distribution(afterSteps: k, cancellation: options.cancellation)))
     }
     if let t = options.time {
-      let (d, used) = try distribution(atTime: t, maxSteps: options.maxUniformizationSteps,
-                                       cancellation: options.cancellation)
+      let (d, used, bound) = try distribution(atTime: t, maxSteps: options.maxUniformizationSteps,
+                                              cancellation: options.cancellation)
       report.atTime = (t, used, summarize(d))
+      report.atTimeBound = bound
     }
     if let rate = options.longRunRate {
       report.longRun = try longRun(rate, visits: visits, solver: &solver, options: options)
@@ -222,21 +303,38 @@ public struct MarkovAnalysis: Sendable {
     report.solver = solver.stats
   }
 
+  /// Whether the forward figures (visits, arrivals) are exact: every transient component is a
+  /// single state, so no Gauss–Seidel sweep was needed.
+  var forwardExact: Bool {
+    (0..<components.count).allSatisfy { components.bottom[$0] || components.start[$0 + 1] - components.start[$0] == 1 }
+  }
+
   /// The `count` bottom components most likely to end a run, most likely first.
   func topComponents(_ count: Int, arrivals: [Double]) -> [TopComponent] {
     guard count > 0 else { return [] }
+    let exact = forwardExact
     var entries: [TopComponent] = []
+    // The arrivals are lower bounds that add up to 1 when exact: what they miss bounds the
+    // error of each.
+    var arrived = CompensatedSum()
+    for c in 0..<components.count where components.bottom[c] {
+      for s in components.states(c) { arrived.add(arrivals[Int(s)]) }
+    }
+    let bound = exact ? 0 : max(0, 1 - arrived.value)
     for c in 0..<components.count {
       guard let outcome = components.outcome[c] else { continue }
       let states = components.states(c)
-      let probability = states.reduce(0) { $0 + arrivals[Int($1)] }
+      let probability = CompensatedSum.of(states.lazy.map { arrivals[Int($0)] })
       let first = states.min()!
       entries.append(TopComponent(probability: probability, outcome: outcome, stateCount: states.count,
-                                  state: first, description: ""))
+                                  state: first, description: "", errorBound: bound))
     }
     entries.sort { ($0.probability, $1.state) > ($1.probability, $0.state) }
     var top = Array(entries.prefix(count))
-    for i in top.indices { top[i].description = describe(top[i].state) }
+    for i in top.indices {
+      top[i].description = describe(top[i].state)
+      top[i].orbitSize = exploration.symmetry?.orbitSize(exploration.state(top[i].state))
+    }
     return top
   }
 }

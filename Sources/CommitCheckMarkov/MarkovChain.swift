@@ -41,7 +41,8 @@ enum StateVerdict: UInt8 {
 /// chain (the DTMC) takes each transition with probability rate / exit rate.
 public struct MarkovChain: Sendable {
   public let stateCount: Int
-  /// The initial states (ids `0..<initialCount`); the chain starts in each with equal probability.
+  /// The initial states (ids `0..<initialCount`); `MarkovAnalysis` weighs them by the rates of
+  /// their `start` branches.
   public let initialCount: Int
   /// Transitions of state `s` are `rowStart[s]..<rowStart[s + 1]`, sorted by target.
   public let rowStart: [Int]

@@ -42,6 +42,7 @@ public enum MarkovError: Error, Sendable, CustomStringConvertible {
 /// A move's rate is its transition's rate times the rate of every `choose` branch it took, so a
 /// transition of rate 2 with branches of rates 1 and 3 yields moves of rates 2 and 6. Failure
 /// moves have the rate of their kind (`crash`, `recover`, `lose`, `duplicate`, `partition`).
+/// The branches of a `start` block weigh the initial states the same way (`startWeight`).
 public struct RateTable: Sendable {
   /// Per transition index: the transition's own rate.
   var transitionRates: [Double]
@@ -49,6 +50,8 @@ public struct RateTable: Sendable {
   var branchRates: [[Double]]
   /// Per failure kind (indexed by `ActionKind.rawValue`).
   var failureRates: [Double]
+  /// Per role: the rate of each branch of its `start` block, by branch id - 1.
+  var startRates: [[Double]]
   /// The overrides that were applied, sorted by name (for the report).
   public let overrides: [(name: String, rate: Double)]
 
@@ -65,6 +68,7 @@ public struct RateTable: Sendable {
     transitionRates = system.transitions.map(\.rate)
     branchRates = system.transitions.map(\.choiceRates)
     failureRates = Array(repeating: 1, count: 8)
+    startRates = system.roles.map(\.startChoiceRates)
     var applied: [(String, Double)] = []
     let specificLast = overrides.sorted {
       ($0.key.contains(".") ? 1 : 0, $0.key) < ($1.key.contains(".") ? 1 : 0, $1.key)
@@ -90,6 +94,12 @@ public struct RateTable: Sendable {
           matched = true
         }
       }
+      for (r, role) in system.roles.enumerated() {
+        for (b, branch) in role.startChoiceNames.enumerated() where branch == name || "\(role.name).\(branch)" == name {
+          startRates[r][b] = rate
+          matched = true
+        }
+      }
       guard matched else { throw .unknownRateName(name, known: RateTable.knownNames(system)) }
       applied.append((name, rate))
     }
@@ -107,6 +117,7 @@ public struct RateTable: Sendable {
     for (name, rate) in overrides.sorted(by: { $0.key < $1.key }) {
       guard let kind = failureKinds.first(where: { $0.0 == name })?.1 else { continue }
       let namesMove = system.transitions.contains { $0.name == name || $0.choiceNames.contains(name) }
+        || system.roles.contains { $0.startChoiceNames.contains(name) }
       guard !namesMove else { continue }
       let reason: String? = switch kind {
       case .crash where b.crash.allSatisfy { $0 == 0 }:
@@ -126,6 +137,56 @@ public struct RateTable: Sendable {
     return unused
   }
 
+  /// The overrides naming transitions or branches (not failure kinds) that no edge of the
+  /// exploration takes and no outcome of a `start` block took, sorted by name.
+  static func unusedMoveRates(_ ex: Exploration, overrides: [String: Double]) -> [(name: String, rate: Double)] {
+    let system = ex.system
+    let names = overrides.keys.filter { name in !failureKinds.contains { $0.0 == name } }
+    guard !names.isEmpty else { return [] }
+    // Per transition: taken at all, and the branch ids taken (bit per id).
+    var taken = [Bool](repeating: false, count: system.transitions.count)
+    var branches = [UInt16](repeating: 0, count: system.transitions.count)
+    for action in ex.edgeActions where !action.kind.isFailure && action.transition >= 0 {
+      let t = Int(action.transition)
+      taken[t] = true
+      var choice = action.choice
+      while choice != 0 {
+        branches[t] |= 1 << UInt16(choice & 0xF)
+        choice >>= 4
+      }
+    }
+    var startBranches = [UInt16](repeating: 0, count: system.roles.count)
+    if ex.holdsStates, let outcomes = try? SuccessorGenerator(system).initialOutcomes() {
+      for o in outcomes {
+        for (p, info) in system.processes.enumerated() {
+          var choice = o.choices[p]
+          while choice != 0 {
+            startBranches[info.role] |= 1 << UInt16(choice & 0xF)
+            choice >>= 4
+          }
+        }
+      }
+    }
+    var unused: [(name: String, rate: Double)] = []
+    for name in names.sorted() {
+      var used = false
+      for (i, t) in system.transitions.enumerated() {
+        let role = system.roles[t.role].name
+        if t.name == name || "\(role).\(t.name)" == name { used = used || taken[i] }
+        for (b, branch) in t.choiceNames.enumerated() where branch == name || "\(role).\(branch)" == name {
+          used = used || branches[i] & (1 << UInt16(b + 1)) != 0
+        }
+      }
+      for (r, role) in system.roles.enumerated() {
+        for (b, branch) in role.startChoiceNames.enumerated() where branch == name || "\(role.name).\(branch)" == name {
+          used = used || startBranches[r] & (1 << UInt16(b + 1)) != 0
+        }
+      }
+      if !used { unused.append((name, overrides[name]!)) }
+    }
+    return unused
+  }
+
   /// Every name `--rate` accepts, sorted: failure kinds, transitions and branches.
   static func knownNames(_ system: TransitionSystem) -> [String] {
     var names = Set(failureKinds.map(\.0))
@@ -133,20 +194,32 @@ public struct RateTable: Sendable {
       names.insert(t.name)
       for b in t.choiceNames { names.insert(b) }
     }
+    for role in system.roles { names.formUnion(role.startChoiceNames) }
     return names.sorted()
+  }
+
+  /// The weight of one outcome of role `role`'s `start` block: the product of the rates of the
+  /// branches it took (`choice` as in `Action.choice`); 1 when it took none.
+  public func startWeight(role: Int, choice: Int32) -> Double {
+    RateTable.product(choice, startRates[role])
   }
 
   /// The rate of one move.
   public func rate(of action: Action) -> Double {
     if action.kind.isFailure { return failureRates[Int(action.kind.rawValue)] }
     let t = Int(action.transition)
-    var rate = transitionRates[t]
-    var choice = action.choice
+    return transitionRates[t] * RateTable.product(action.choice, branchRates[t])
+  }
+
+  /// The product of the rates of the branches in `choice` (ids of four bits each, 1-based).
+  static func product(_ choice: Int32, _ rates: [Double]) -> Double {
+    var product = 1.0
+    var choice = choice
     while choice != 0 {
       let id = Int(choice & 0xF)
-      if id >= 1 && id <= branchRates[t].count { rate *= branchRates[t][id - 1] }
+      if id >= 1 && id <= rates.count { product *= rates[id - 1] }
       choice >>= 4
     }
-    return rate
+    return product
   }
 }

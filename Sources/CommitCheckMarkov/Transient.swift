@@ -24,19 +24,28 @@ extension MarkovAnalysis {
       controlStates: system.processes.map { Array(repeating: 0, count: system.roles[$0.role].states.count) },
       crashed: Array(repeating: 0, count: system.processes.count))
     let processes = chain.processCount
+    // Compensated sums (Neumaier) per figure: a figure can gather millions of states.
+    var running = CompensatedSum()
+    var outcomes = [CompensatedSum](repeating: CompensatedSum(), count: Outcome.allCases.count)
+    var controlStates = summary.controlStates.map { [CompensatedSum](repeating: CompensatedSum(), count: $0.count) }
+    var crashed = [CompensatedSum](repeating: CompensatedSum(), count: processes)
     for s in 0..<chain.stateCount where distribution[s] != 0 {
       let p = distribution[s]
       if let outcome = components.outcome(ofState: s) {
-        summary.outcomes[outcome.rawValue] += p
+        outcomes[outcome.rawValue].add(p)
       } else {
-        summary.running += p
+        running.add(p)
       }
       for q in 0..<processes {
         let code = chain.control[s * processes + q]
-        summary.controlStates[q][Int(code & ~MarkovChain.crashedBit)] += p
-        if code & MarkovChain.crashedBit != 0 { summary.crashed[q] += p }
+        controlStates[q][Int(code & ~MarkovChain.crashedBit)].add(p)
+        if code & MarkovChain.crashedBit != 0 { crashed[q].add(p) }
       }
     }
+    summary.running = running.value
+    summary.outcomes = outcomes.map(\.value)
+    summary.controlStates = controlStates.map { $0.map(\.value) }
+    summary.crashed = crashed.map(\.value)
     if exploration.symmetry != nil {
       // States stand for orbits, so instance k of a symmetric role is whichever instance sorts
       // k-th. Every instance has the same marginal (the initial state is symmetric): their mean.
@@ -81,13 +90,16 @@ extension MarkovAnalysis {
   /// The distribution of the CTMC at time `time`, by uniformization: with q the largest exit
   /// rate, π(T) = Σ_k Poisson(k; qT) π0 P^k where P = I + Q / q. The Poisson weights are
   /// computed from the mode outwards (as in Fox and Glynn) and cut where they fall below
-  /// 1e-30 of the mode, then normalized. Returns the distribution and the number of steps.
+  /// 1e-30 of the mode, then normalized. Returns the distribution, the number of steps, and a
+  /// bound on the error of any sum of its entries: twice the Poisson mass left out, bounded by
+  /// the geometric series that majorize the two tails. Each entry's sum over the steps is
+  /// compensated (Neumaier).
   func distribution(atTime time: Double, maxSteps: Int, cancellation: Cancellation) throws(MarkovError)
-    -> (distribution: [Double], steps: Int)
+    -> (distribution: [Double], steps: Int, errorBound: Double)
   {
     var q = 0.0
     for s in 0..<chain.stateCount { q = max(q, chain.exitRates[s] - selfLoopRate(s)) }
-    if q == 0 || time == 0 { return (initialDistribution, 0) }
+    if q == 0 || time == 0 { return (initialDistribution, 0, 0) }
     let lambda = q * time
     guard lambda < Double(maxSteps) else { throw tooLong(time, lambda, maxSteps) }
     let mode = Int(lambda.rounded(.down))
@@ -110,15 +122,27 @@ extension MarkovAnalysis {
       right += 1
       if right > maxSteps { throw tooLong(time, lambda, maxSteps) }
     }
-    let total = weights.reduce(0, +)
+    let total = CompensatedSum.of(weights)
+    // The tails beyond the cut, relative to the mode: below `left` each weight is at most
+    // left / lambda times the next one up, above `right` at most lambda / (right + 2) times the
+    // one before; the mode's own probability is at most 1.
+    let below = left > 0 && Double(left) >= lambda ? .infinity : left > 0 ? weights[0] * (Double(left) / lambda) / (1 - Double(left) / lambda) : 0
+    let above = weights[weights.count - 1] * (lambda / Double(right + 1)) / (1 - lambda / Double(right + 2))
+    let modeProbability = min(1, exp(-lambda + Double(mode) * log(lambda) - lgamma(Double(mode) + 1)))
+    let bound = 2 * (below + above) * modeProbability
     var current = initialDistribution
     var next = [Double](repeating: 0, count: chain.stateCount)
     var result = [Double](repeating: 0, count: chain.stateCount)
+    var compensation = [Double](repeating: 0, count: chain.stateCount)
     for k in 0...right {
       try cancellation.check()
       if k >= left {
         let w = weights[k - left] / total
-        for s in 0..<chain.stateCount where current[s] != 0 { result[s] += w * current[s] }
+        for s in 0..<chain.stateCount where current[s] != 0 {
+          let x = w * current[s], sum = result[s] + x
+          compensation[s] += abs(result[s]) >= abs(x) ? (result[s] - sum) + x : (x - sum) + result[s]
+          result[s] = sum
+        }
       }
       if k == right { break }
       for i in next.indices { next[i] = 0 }
@@ -135,7 +159,8 @@ extension MarkovAnalysis {
       }
       swap(&current, &next)
     }
-    return (result, right)
+    for s in 0..<chain.stateCount { result[s] += compensation[s] }
+    return (result, right, bound)
   }
 
   func tooLong(_ time: Double, _ lambda: Double, _ maxSteps: Int) -> MarkovError {

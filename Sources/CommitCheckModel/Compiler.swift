@@ -158,9 +158,16 @@ final class Compiler {
     var roleReads: [[Int]] = []
     for (r, role) in model.roles.enumerated() {
       if let start = role.start {
+        choiceNames = []
+        choiceRates = []
         let block = compileBlock(start, scope: Scope(role: r))
         starts.append(block.code)
         roles[r].startSends = Self.sends(in: block.outline)
+        (roles[r].startChoiceNames, roles[r].startChoiceRates) = (choiceNames, choiceRates)
+        if let first = start.first, choiceDepth(start) > Limits.choiceDepth {
+          error("the 'start' block of '\(role.name.name)' can take \(choiceDepth(start)) 'choose' in a row; at most "
+            + "\(Limits.choiceDepth) are supported", first.range)
+        }
       } else {
         starts.append(nil)
       }

@@ -146,18 +146,30 @@ public final class SuccessorGenerator {
 
   /// The initial states: the declared initial values, then each process's `start` block.
   public func initialStates() throws(ModelRuntimeError) -> [[Int]] {
-    var states = [program.initialSlots]
+    var seen: Set<[Int]> = []
+    return try initialOutcomes().map(\.slots).filter { seen.insert($0).inserted }
+  }
+
+  /// Every outcome of the `start` blocks, duplicates kept: the state, and per process the
+  /// branches its `start` took (`choose` ids, four bits each as in `Action.choice`; 0 when it
+  /// took none), so that a Markov chain can weigh the initial states by the branches' rates.
+  public func initialOutcomes() throws(ModelRuntimeError) -> [(slots: [Int], choices: [Int32])] {
+    let processes = system.processes.count
+    var outcomes: [(slots: [Int], choices: [Int32])] = [(program.initialSlots, Array(repeating: 0, count: processes))]
     for (p, info) in system.processes.enumerated() {
       guard let start = program.starts[info.role] else { continue }
-      var next: [[Int]] = []
-      for s in states {
-        reset(s, process: p)
-        try execute(start, process: p, transition: -1) { next.append(self.env.slots) }
+      var next: [(slots: [Int], choices: [Int32])] = []
+      for o in outcomes {
+        reset(o.slots, process: p)
+        try execute(start, process: p, transition: -1) {
+          var choices = o.choices
+          choices[p] = self.env.choice
+          next.append((self.env.slots, choices))
+        }
       }
-      states = next
+      outcomes = next
     }
-    var seen: Set<[Int]> = []
-    return states.filter { seen.insert($0).inserted }
+    return outcomes
   }
 
   /// 0 none, 1 commit, 2 abort: the decision of process `p`'s control state.

@@ -59,6 +59,10 @@ public struct RoleInfo: Sendable {
   public var vars: [VarInfo]
   /// The messages its `start` block sends on any path, in source order, without repeats.
   public var startSends: [MessageSend] = []
+  /// The branches of the `choose` statements in its `start` block (ids 1, 2, ... in source
+  /// order, as in `Action.choice`) and their declared rates.
+  public var startChoiceNames: [String] = []
+  public var startChoiceRates: [Double] = []
 }
 
 public struct VarInfo: Sendable {

@@ -18,6 +18,10 @@ struct BenchCase {
   var symmetry = false
   /// Hash compaction instead of exact storage.
   var compactHash = false
+  /// A Markov analysis after the exploration (edges kept): seconds cover both; the verdicts
+  /// column gives the exploration's, the chain's building and its solving apart, and P(commit).
+  var markov = false
+  var lose = 0
 }
 
 let cases: [BenchCase] = {
@@ -42,6 +46,11 @@ let cases: [BenchCase] = {
   for n in 5...11 {
     list.append(BenchCase(name: "twophase-n\(n)", model: "two-phase-tla", n: n, long: n >= 9))
   }
+  list.append(BenchCase(name: "markov-twophase-n8", model: "two-phase-tla", n: 8, long: true, markov: true))
+  list.append(BenchCase(name: "markov-coop-2pc-crash-coordinator-n4", model: "two-phase-commit-cooperative", n: 4,
+                        crash: ["Coordinator": 1], markov: true))
+  list.append(BenchCase(name: "markov-coop-2pc-crash-coordinator-lose-n4", model: "two-phase-commit-cooperative", n: 4,
+                        crash: ["Coordinator": 1], long: true, markov: true, lose: 1))
   list.append(BenchCase(name: "twophase-n20-symmetry", model: "two-phase-tla", n: 20, symmetry: true))
   list.append(BenchCase(name: "twophase-n30-symmetry", model: "two-phase-tla", n: 30, long: true, symmetry: true))
   return list
@@ -90,6 +99,7 @@ func run(_ c: BenchCase, threads: Int, maxStates: Int?) throws -> Row {
   compile.parameters["N"] = c.n
   compile.crash = c.crash
   if c.partition { compile.partition = 1 }
+  if c.lose > 0 { compile.lose = c.lose }
   let model = try loadModel(path: "\(modelsDirectory())/\(c.model).commit", options: compile)
   var options = ExplorerOptions()
   options.threads = threads
@@ -106,7 +116,16 @@ func run(_ c: BenchCase, threads: Int, maxStates: Int?) throws -> Row {
   let started = Date()
   let states: Int, transitions: Int, depth: Int, storeBytes: Double
   var verdicts = ""
-  if c.plain {
+  if c.markov {
+    options.keepEdges = true
+    let ex = Explorer().explore(model.system, options: options)
+    let explored = Date()
+    let analysis = try MarkovAnalysis(exploration: ex, file: model.file, options: MarkovOptions())
+    let r = analysis.report
+    (states, transitions, depth, storeBytes) = (ex.stateCount, ex.transitions, ex.depth, ex.bytesPerState)
+    verdicts = "P(commit)=\(MarkovWriter.number(r.outcomes[0])) explore=" + String(format: "%.2fs", explored.timeIntervalSince(started))
+      + " build=" + String(format: "%.2fs", r.buildSeconds) + " solve=" + String(format: "%.2fs", r.seconds - r.buildSeconds)
+  } else if c.plain {
     let ex = Explorer().explore(model.system, options: options)
     (states, transitions, depth, storeBytes) = (ex.stateCount, ex.transitions, ex.depth, ex.bytesPerState)
     verdicts = ex.complete ? "explored" : "incomplete"
@@ -162,6 +181,9 @@ let help = """
   once in-process after a warm-up; rows give states, transitions, depth, seconds, states/s,
   transitions/s, store bytes per state, peak resident bytes per state and threads.
   The default suite leaves out the long cases (marked * by --list); --all or --case runs them.
+  The markov-* cases also build and solve the Markov chain (all outcomes, expected steps and
+  time): their seconds include the exploration, and the last column gives the exploration's,
+  the chain's building and its solving apart, with P(commit).
   --svg FILE also draws how the cost of TwoPhase grows with N: time per state for each
   twophase-nN case run (at least two), e.g. --case twophase-n5 ... --case twophase-n10.
 

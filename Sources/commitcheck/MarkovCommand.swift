@@ -22,10 +22,12 @@ struct MarkovCommand {
       --time T             the CTMC's distribution at time T (uniformization)
       --long-run RATE      terminal states restart the transaction at RATE: long-run fractions
       --top K              the K most probable terminal states (bottom components)
-      --tolerance X        Gauss–Seidel tolerance for cyclic chains (default 1e-12)
+      --tolerance X        precision of the sound iteration on cyclic chains: every figure's
+                           guaranteed error bound within X of it, relative (default 1e-12)
       --format text|json|csv  report format (default text)
       --export-prism PREFIX   write PREFIX.tra, PREFIX.sta and PREFIX.lab (PRISM explicit files)
       --export-drn FILE    write the chain in Storm's DRN format
+      --ctmc               export the CTMC (rates, DRN exit rates) instead of the embedded DTMC
       --timing             put seconds in the report (then it is not reproducible)
       -h, --help           show this help
 
@@ -41,6 +43,7 @@ struct MarkovCommand {
   var timing = false
   var prismPrefix: String?
   var drnPath: String?
+  var ctmc = false
 
   init(_ args: ArraySlice<String>) throws(UsageError) {
     var model = ModelOptions()
@@ -58,6 +61,9 @@ struct MarkovCommand {
       case "--format": format = try cursor.choice(["text": .text, "json": .json, "csv": .csv])
       case "--export-prism": prismPrefix = try cursor.value()
       case "--export-drn": drnPath = try cursor.value()
+      case "--ctmc":
+        try cursor.noValue()
+        ctmc = true
       case "--timing":
         try cursor.noValue()
         timing = true
@@ -67,6 +73,9 @@ struct MarkovCommand {
     }
     self.model = model
     try model.rejectCompactHash("markov")
+    if ctmc && prismPrefix == nil && drnPath == nil {
+      throw UsageError(message: "--ctmc says what --export-prism and --export-drn write; give one of them")
+    }
   }
 
 
@@ -107,6 +116,7 @@ struct MarkovCommand {
       let analysis = try model.withProgress { progress throws(CommitCheckError) in
         try loaded.markov(options: options, markov: markov, progress: progress)
       }
+      for w in analysis.chainWarnings { printError(w.render(file: loaded.file, source: loaded.source)) }
       let report = analysis.report
       let exploreSeconds = analysis.exploration.seconds
       let output = switch format {
@@ -116,9 +126,9 @@ struct MarkovCommand {
       }
       var texts = [output]
       if prismPrefix != nil {
-        texts += [PrismWriter.transitions(analysis), PrismWriter.states(analysis), PrismWriter.labelFile(analysis)]
+        texts += [PrismWriter.transitions(analysis, ctmc: ctmc), PrismWriter.states(analysis), PrismWriter.labelFile(analysis)]
       }
-      if drnPath != nil { texts.append(DrnWriter.text(analysis)) }
+      if drnPath != nil { texts.append(DrnWriter.text(analysis, ctmc: ctmc)) }
       try outputs.write(texts, stop: stopSignal)
       return ExitCode.interrupted(or: ExitCode.holds)
     } catch {
