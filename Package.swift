@@ -18,7 +18,7 @@ let package = Package(
     .target(name: "CommitCheckMarkov", dependencies: ["CommitCheckExplorer"]),
     .target(name: "CommitCheckPetri", dependencies: ["CommitCheckExplorer"]),
     // The distributed search (`--mpi`): Open MPI is loaded at run time, so nothing links it.
-    .target(name: "CommitCheckDistributed", dependencies: ["CommitCheckExplorer"]),
+    .target(name: "CommitCheckDistributed", dependencies: ["CommitCheckExplorer", "CommitCheckPrefetch"]),
     .target(
       name: "CommitCheckExport",
       dependencies: ["CommitCheckExplorer", "CommitCheckMarkov", "CommitCheckPetri"]),

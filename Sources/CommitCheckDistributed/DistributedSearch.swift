@@ -59,6 +59,8 @@ struct DistributedSearch {
     invariants = system.properties.map { $0.kind == .invariant }
     firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     batch = 16_384
+    scratch = Scratch(current: [UInt64](repeating: 0, count: w), next: [UInt64](repeating: 0, count: w),
+                      slots: [Int](repeating: 0, count: system.layout.slotCount))
   }
 
   /// A successor's record: its words, its key, then the sender's local id of its parent with
@@ -169,53 +171,68 @@ struct DistributedSearch {
     return true
   }
 
+  /// Buffers `expand` reuses from state to state.
+  struct Scratch {
+    var current: [UInt64]
+    var next: [UInt64]
+    var slots: [Int]
+    var enabled: [Int64] = []
+    var looping: [Int64] = []
+  }
+  var scratch: Scratch
+
   /// Expands local state `id`: records its facts, and appends each successor other than a
   /// self-loop to its owner's outgoing list.
   private mutating func expand(_ id: Int, into outgoing: inout [[UInt64]]) {
     let layout = system.layout
-    var current = Array(store.state(id))
-    var slots = [Int](repeating: 0, count: layout.slotCount)
-    layout.unpack(current, into: &slots)
+    // The buffers move out of `self` for the call (no copy), so the closure below touches no
+    // stored property.
+    var b = scratch
+    scratch = Scratch(current: [], next: [], slots: [])
+    defer { scratch = b }
+    let base = id * w
+    for i in 0..<w { b.current[i] = store.words[base + i] }
+    layout.unpack(b.current, into: &b.slots)
     let g = store.global[id]
-    let (atomic, liveUndecided) = generator.decisionFacts(slots)
+    let (atomic, liveUndecided) = generator.decisionFacts(b.slots)
     if !atomic { note(&firstViolation[0], g, id) }
     if liveUndecided { store.flags[id] |= PartitionStore.Flag.candidate }
     var moves = 0
     var protocolMoves = 0
     var selfLoops = 0
-    var enabled: [Int64] = []
-    var looping: [Int64] = []
+    b.enabled.removeAll(keepingCapacity: true)
+    b.looping.removeAll(keepingCapacity: true)
     do {
       for i in invariants.indices {
-        let holds = try generator.evaluateChecked(property: i, in: slots)
+        let holds = try generator.evaluateChecked(property: i, in: b.slots)
         if invariants[i], !holds { note(&firstViolation[i + 1], g, id) }
       }
-      var next = current
       let source = UInt64(id) | (liveUndecided ? Move.fromCandidate : 0)
       let ranks = world.size
-      try generator.moves(of: slots) { action, writes in
-        for i in 0..<w { next[i] = current[i] }
+      let w = w
+      try generator.moves(of: b.slots) { action, writes in
+        for i in 0..<w { b.next[i] = b.current[i] }
         for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
-          layout.patch(&next, slot: writes[k], value: writes[k + 1])
+          layout.patch(&b.next, slot: writes[k], value: writes[k + 1])
         }
         let k = moves
         moves += 1
         let isProtocol = !action.kind.isFailure
         if isProtocol {
           protocolMoves += 1
-          enabled.append(action.fairnessUnit)
+          b.enabled.append(action.fairnessUnit)
         }
-        if next == current {
+        if b.next == b.current {
           if isProtocol {
             selfLoops += 1
-            looping.append(action.fairnessUnit)
+            b.looping.append(action.fairnessUnit)
           }
           return
         }
         precondition(k < Self.moveLimit, "a state with more than \(Self.moveLimit) moves")
-        let h = next.withUnsafeBufferPointer { PartitionStore.hash($0) }
+        let h = b.next.withUnsafeBufferPointer { PartitionStore.hash($0) }
         let dest = PartitionStore.owner(hash: h, ranks: ranks)
-        outgoing[dest].append(contentsOf: next)
+        outgoing[dest].append(contentsOf: b.next)
         outgoing[dest].append(g << 16 | UInt64(k))
         outgoing[dest].append(source | (isProtocol ? Move.protocolMove : 0))
       }
@@ -223,12 +240,11 @@ struct DistributedSearch {
       note(&firstError, g, id)
       return
     }
-    current.removeAll()
     transitions += moves
     if liveUndecided {
       if protocolMoves == 0 { note(&firstBlocked, g, id) }
       if protocolMoves > 0, selfLoops == protocolMoves { note(&firstStuck, g, id) }
-      if selfLoops > 0, enabled.allSatisfy({ looping.contains($0) }) {
+      if selfLoops > 0, b.enabled.allSatisfy({ b.looping.contains($0) }) {
         store.flags[id] |= PartitionStore.Flag.fairLoop
       }
     }
@@ -240,31 +256,42 @@ struct DistributedSearch {
 
   /// Stores the successors sent here: a new state goes to the next level with its key; one
   /// already on the next level keeps the smaller key (and that key's parent).
+  ///
+  /// Lookups miss the caches: the index line of record k + 16 and the stored words its first
+  /// slot names for record k + 8 are asked for while record k is looked up.
   private mutating func receive(_ incoming: (data: [UInt64], starts: [Int])) {
     let r = recordWords
+    let total = incoming.starts[world.size] / r
+    var hashes = [UInt64](repeating: 0, count: total)
+    var senders = [UInt32](repeating: 0, count: total)
     incoming.data.withUnsafeBufferPointer { data in
       for rank in 0..<world.size {
-        var at = incoming.starts[rank]
-        while at < incoming.starts[rank + 1] {
-          let words = UnsafeBufferPointer(rebasing: data[at..<(at + w)])
-          let key = data[at + w]
-          let meta = data[at + w + 1]
-          at += r
-          let parent = UInt64(rank) << 32 | (meta & 0xFFFF_FFFF)
-          let h = PartitionStore.hash(words)
-          let counts = meta & Move.protocolMove != 0 && meta & Move.fromCandidate != 0
-          if let id = store.find(words, hash: h) {
-            if id < levelEnd {
-              if meta & Move.protocolMove != 0 { hasBackEdge = true }
-            } else if key < store.global[id] {
-              store.global[id] = key
-              store.parent[id] = parent
-            }
-            if counts { store.inDegree[id] += 1 }
-          } else {
-            let id = store.append(words, hash: h, global: key, parent: parent)
-            if counts { store.inDegree[id] = 1 }
+        for k in (incoming.starts[rank] / r)..<(incoming.starts[rank + 1] / r) {
+          hashes[k] = PartitionStore.hash(UnsafeBufferPointer(rebasing: data[(k * r)..<(k * r + w)]))
+          senders[k] = UInt32(rank)
+        }
+      }
+      for k in 0..<total {
+        if k + 16 < total { store.prefetchSlot(hash: hashes[k + 16]) }
+        if k + 8 < total { store.prefetchWords(hash: hashes[k + 8]) }
+        let at = k * r
+        let words = UnsafeBufferPointer(rebasing: data[at..<(at + w)])
+        let key = data[at + w]
+        let meta = data[at + w + 1]
+        let parent = UInt64(senders[k]) << 32 | (meta & 0xFFFF_FFFF)
+        let h = hashes[k]
+        let counts = meta & Move.protocolMove != 0 && meta & Move.fromCandidate != 0
+        if let id = store.find(words, hash: h) {
+          if id < levelEnd {
+            if meta & Move.protocolMove != 0 { hasBackEdge = true }
+          } else if key < store.global[id] {
+            store.global[id] = key
+            store.parent[id] = parent
           }
+          if counts { store.inDegree[id] += 1 }
+        } else {
+          let id = store.append(words, hash: h, global: key, parent: parent)
+          if counts { store.inDegree[id] = 1 }
         }
       }
     }

@@ -1,3 +1,5 @@
+import CommitCheckPrefetch
+
 /// The states one process owns: their packed words, in the order it stored them, with an
 /// open-addressing index of local ids, and what the distributed search keeps per state.
 ///
@@ -64,6 +66,21 @@ struct PartitionStore {
   @inline(__always)
   static func owner(hash: UInt64, ranks: Int) -> Int {
     Int((hash >> 32) % UInt64(ranks))
+  }
+
+  /// Asks for the index line a state of this hash is looked up in first.
+  @inline(__always)
+  func prefetchSlot(hash: UInt64) {
+    slots.withUnsafeBufferPointer { commitcheck_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hash) & mask)) }
+  }
+
+  /// Asks for the words of the state in the first slot a state of this hash is looked up in
+  /// (the slot's line asked for earlier by `prefetchSlot`).
+  @inline(__always)
+  func prefetchWords(hash: UInt64) {
+    let v = slots[Int(truncatingIfNeeded: hash) & mask]
+    guard v != 0 else { return }
+    words.withUnsafeBufferPointer { commitcheck_prefetch($0.baseAddress! + (Int(v) - 1) * wordsPerState) }
   }
 
   /// The local id of a state, if stored.
