@@ -91,7 +91,10 @@ struct CheckCommand {
       world.barrier()
       return ExitCode.of(run.outcome)
     } catch {
-      return world.rank == 0 ? fail(error) : ExitCode.of(error)
+      // Every rank meets the same error (loading, a refused option) before any exchange.
+      let code = world.rank == 0 ? fail(error) : ExitCode.of(error)
+      world.barrier()
+      return code
     }
   }
 }
