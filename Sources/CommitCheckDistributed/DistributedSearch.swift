@@ -37,6 +37,10 @@ struct DistributedSearch {
   var level = 0
   /// Figures summed over the ranks once the search ends.
   var transitions = 0
+  /// Transitions of the levels before this one, and whether a state of this level met a model
+  /// error (the level is still expanded to its end, see `stopAtModelError`).
+  var transitionsBefore = 0
+  var failing = false
   var hasBackEdge = false
   var totalStates = 0
   var depth = 0
@@ -93,10 +97,6 @@ struct DistributedSearch {
         let code = world.maximum([stopCode(), next < levelEnd ? 1 : 0, firstError == nil ? 0 : 1])
         let stored = Int(world.sum([UInt64(store.count)])[0])
         totalStates = stored
-        if code[2] != 0 {
-          stopReason = .runtimeError
-          return
-        }
         if let reason = Self.reason(code[0]) {
           stopReason = reason
           return
@@ -110,16 +110,42 @@ struct DistributedSearch {
           lastReport = now
           progress(.figures(states: stored, depth: level, seconds: now.timeIntervalSince(started), bytes: store.bytes))
         }
+        failing = failing || code[2] != 0
         if code[1] == 0 { break }
+      }
+      if failing {
+        stopAtModelError()
+        return
       }
       let count = numberNextLevel()
       if count == 0 { return }
+      transitionsBefore = transitions
       levelBase += levelCount
       levelCount = count
       levelStart = levelEnd
       levelEnd = store.count
       level += 1
     }
+  }
+
+  /// A model error on this level: a single process stops at the first failing state in its
+  /// order, having merged the states before it. The level was expanded to its end, so this
+  /// counts what the states before it found: the next level's states whose smallest key is
+  /// theirs, and their moves. So the figures of the report are a single process's too.
+  private mutating func stopAtModelError() {
+    let failed = world.minimum([firstError?.global ?? UInt64.max])[0]
+    var found: UInt64 = 0
+    for id in levelEnd..<store.count where store.global[id] >> 16 < failed { found += 1 }
+    var moves = transitionsBefore
+    var slots = [Int](repeating: 0, count: system.layout.slotCount)
+    for id in levelStart..<levelEnd where store.global[id] < failed {
+      forEachMove(of: id, slots: &slots) { _, _ in moves += 1 }
+    }
+    transitions = moves
+    totalStates = Int(levelBase + levelCount + world.sum([found])[0])
+    // A single process sets the depth when it finishes a state: the failing one does not.
+    depth = failed == levelBase ? max(0, level - 1) : level
+    stopReason = .runtimeError
   }
 
   /// The limit codes, the most urgent highest (the maximum over the ranks wins).
