@@ -21,6 +21,8 @@ struct DistributedSearch {
   let world: DistributedWorld
   let system: TransitionSystem
   let generator: SuccessorGenerator
+  /// The explorer's expansion on packed words, with its memoized moves.
+  let expander: PackedExpander
   let options: ExplorerOptions
   let started: Date
   var store: PartitionStore
@@ -63,8 +65,7 @@ struct DistributedSearch {
     invariants = system.properties.map { $0.kind == .invariant }
     firstViolation = Array(repeating: nil, count: system.properties.count + 1)
     batch = 16_384
-    scratch = Scratch(current: [UInt64](repeating: 0, count: w), next: [UInt64](repeating: 0, count: w),
-                      slots: [Int](repeating: 0, count: system.layout.slotCount))
+    expander = PackedExpander(system)
   }
 
   /// A successor's record: its words, its key, then the sender's local id of its parent with
@@ -90,7 +91,7 @@ struct DistributedSearch {
       while true {
         let end = min(levelEnd, next + batch)
         var outgoing = [[UInt64]](repeating: [], count: world.size)
-        for id in next..<end { expand(id, into: &outgoing) }
+        expand(next..<end, into: &outgoing)
         next = end
         receive(world.exchange(outgoing))
         // One collective settles the limits: the largest stop code wins on every rank.
@@ -197,81 +198,67 @@ struct DistributedSearch {
     return true
   }
 
-  /// Buffers `expand` reuses from state to state.
-  struct Scratch {
-    var current: [UInt64]
-    var next: [UInt64]
-    var slots: [Int]
-    var enabled: [Int64] = []
-    var looping: [Int64] = []
-  }
-  var scratch: Scratch
+  /// Unit lists `expand` reuses from state to state.
+  var enabled: [Int64] = []
+  var looping: [Int64] = []
 
-  /// Expands local state `id`: records its facts, and appends each successor other than a
-  /// self-loop to its owner's outgoing list.
-  private mutating func expand(_ id: Int, into outgoing: inout [[UInt64]]) {
-    let layout = system.layout
-    // The buffers move out of `self` for the call (no copy), so the closure below touches no
-    // stored property.
-    var b = scratch
-    scratch = Scratch(current: [], next: [], slots: [])
-    defer { scratch = b }
-    let base = id * w
-    for i in 0..<w { b.current[i] = store.words[base + i] }
-    layout.unpack(b.current, into: &b.slots)
-    let g = store.global[id]
-    let (atomic, liveUndecided) = generator.decisionFacts(b.slots)
-    if !atomic { note(&firstViolation[0], g, id) }
-    if liveUndecided { store.flags[id] |= PartitionStore.Flag.candidate }
-    var moves = 0
-    var protocolMoves = 0
-    var selfLoops = 0
-    b.enabled.removeAll(keepingCapacity: true)
-    b.looping.removeAll(keepingCapacity: true)
-    do {
-      for i in invariants.indices {
-        let holds = try generator.evaluateChecked(property: i, in: b.slots)
-        if invariants[i], !holds { note(&firstViolation[i + 1], g, id) }
-      }
-      let source = UInt64(id) | (liveUndecided ? Move.fromCandidate : 0)
-      let ranks = world.size
-      let w = w
-      try generator.moves(of: b.slots) { action, writes in
-        for i in 0..<w { b.next[i] = b.current[i] }
-        for k in stride(from: writes.startIndex, to: writes.endIndex, by: 2) {
-          layout.patch(&b.next, slot: writes[k], value: writes[k + 1])
-        }
-        let k = moves
-        moves += 1
-        let isProtocol = !action.kind.isFailure
-        if isProtocol {
-          protocolMoves += 1
-          b.enabled.append(action.fairnessUnit)
-        }
-        if b.next == b.current {
-          if isProtocol {
-            selfLoops += 1
-            b.looping.append(action.fairnessUnit)
-          }
+  /// Expands local states `ids` on their packed words (the explorer's memoized moves): records
+  /// their facts, and appends each successor other than a self-loop to its owner's list.
+  private mutating func expand(_ ids: Range<Int>, into outgoing: inout [[UInt64]]) {
+    let w = w
+    let ranks = world.size
+    // The words are only read while expanding: a copy of the array shares them.
+    let words = store.words
+    var enabled = self.enabled
+    var looping = self.looping
+    defer { (self.enabled, self.looping) = (enabled, looping) }
+    words.withUnsafeBufferPointer { words in
+      expander.expand(ids, words: words, wordsPerState: w) { id, facts, successors, actions in
+        let g = store.global[id]
+        if facts.atomicityViolated { note(&firstViolation[0], g, id) }
+        if facts.liveUndecided { store.flags[id] |= PartitionStore.Flag.candidate }
+        for i in facts.violated { note(&firstViolation[i + 1], g, id) }
+        if facts.error != nil {
+          note(&firstError, g, id)
           return
         }
-        precondition(k < Self.moveLimit, "a state with more than \(Self.moveLimit) moves")
-        let h = b.next.withUnsafeBufferPointer { PartitionStore.hash($0) }
-        let dest = PartitionStore.owner(hash: h, ranks: ranks)
-        outgoing[dest].append(contentsOf: b.next)
-        outgoing[dest].append(g << 16 | UInt64(k))
-        outgoing[dest].append(source | (isProtocol ? Move.protocolMove : 0))
-      }
-    } catch {
-      note(&firstError, g, id)
-      return
-    }
-    transitions += moves
-    if liveUndecided {
-      if protocolMoves == 0 { note(&firstBlocked, g, id) }
-      if protocolMoves > 0, selfLoops == protocolMoves { note(&firstStuck, g, id) }
-      if selfLoops > 0, b.enabled.allSatisfy({ b.looping.contains($0) }) {
-        store.flags[id] |= PartitionStore.Flag.fairLoop
+        precondition(actions.count <= Self.moveLimit, "a state with more than \(Self.moveLimit) moves")
+        var protocolMoves = 0
+        var selfLoops = 0
+        enabled.removeAll(keepingCapacity: true)
+        looping.removeAll(keepingCapacity: true)
+        let source = UInt64(id) | (facts.liveUndecided ? Move.fromCandidate : 0)
+        let current = id * w
+        for k in 0..<actions.count {
+          let action = actions[k]
+          let isProtocol = !action.kind.isFailure
+          if isProtocol {
+            protocolMoves += 1
+            enabled.append(action.fairnessUnit)
+          }
+          let next = UnsafeBufferPointer(rebasing: successors[(k * w)..<((k + 1) * w)])
+          var loop = true
+          for i in 0..<w where next[i] != words[current + i] { loop = false }
+          if loop {
+            if isProtocol {
+              selfLoops += 1
+              looping.append(action.fairnessUnit)
+            }
+            continue
+          }
+          let dest = PartitionStore.owner(hash: PartitionStore.hash(next), ranks: ranks)
+          outgoing[dest].append(contentsOf: next)
+          outgoing[dest].append(g << 16 | UInt64(k))
+          outgoing[dest].append(source | (isProtocol ? Move.protocolMove : 0))
+        }
+        transitions += actions.count
+        if facts.liveUndecided {
+          if protocolMoves == 0 { note(&firstBlocked, g, id) }
+          if protocolMoves > 0, selfLoops == protocolMoves { note(&firstStuck, g, id) }
+          if selfLoops > 0, enabled.allSatisfy({ looping.contains($0) }) {
+            store.flags[id] |= PartitionStore.Flag.fairLoop
+          }
+        }
       }
     }
   }
