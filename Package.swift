@@ -17,6 +17,8 @@ let package = Package(
     .target(name: "CommitCheckExplorer", dependencies: ["CommitCheckModel", "CommitCheckPrefetch"]),
     .target(name: "CommitCheckMarkov", dependencies: ["CommitCheckExplorer"]),
     .target(name: "CommitCheckPetri", dependencies: ["CommitCheckExplorer"]),
+    // The distributed search (`--mpi`): Open MPI is loaded at run time, so nothing links it.
+    .target(name: "CommitCheckDistributed", dependencies: ["CommitCheckExplorer", "CommitCheckPrefetch"]),
     .target(
       name: "CommitCheckExport",
       dependencies: ["CommitCheckExplorer", "CommitCheckMarkov", "CommitCheckPetri"]),
@@ -24,7 +26,7 @@ let package = Package(
       name: "CommitCheck",
       dependencies: [
         "CommitCheckLanguage", "CommitCheckModel", "CommitCheckExplorer", "CommitCheckMarkov",
-        "CommitCheckPetri", "CommitCheckExport",
+        "CommitCheckPetri", "CommitCheckExport", "CommitCheckDistributed",
       ]),
     .executableTarget(name: "commitcheck", dependencies: ["CommitCheck"]),
     .executableTarget(name: "commitcheck-bench", dependencies: ["CommitCheck"]),

@@ -1,3 +1,4 @@
+@_exported import CommitCheckDistributed
 @_exported import CommitCheckExplorer
 @_exported import CommitCheckExport
 @_exported import CommitCheckLanguage

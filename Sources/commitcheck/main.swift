@@ -38,6 +38,12 @@ let commands: [(name: String, help: String, run: (ArraySlice<String>) throws(Usa
 
 installSignalHandlers()
 let arguments = CommandLine.arguments.dropFirst()
+// Under `mpirun ... --mpi` only rank 0 speaks, usage errors included: the others write nowhere.
+if arguments.contains("--mpi"), let rank = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"], rank != "0" {
+  let null = open("/dev/null", O_WRONLY)
+  dup2(null, 1)
+  dup2(null, 2)
+}
 guard let name = arguments.first else {
   printError(toolHelp)
   exit(ExitCode.badInput)
