@@ -169,12 +169,12 @@ struct Search<Store: StateStorage> {
     return heldAndReserved() + store.growthBytes(inserting: inserts) + parents > options.maxMemory
   }
 
-  /// What the exploration holds, plus room for the edge arrays' next doubling (an array's
-  /// growth holds the old buffer and one twice its size) and the helpers' outputs.
+  /// What the exploration holds (edges included), plus room for the edge arrays' next doubling
+  /// (an array's growth copies its elements into a new buffer) and the helpers' outputs.
   private func heldAndReserved() -> Int {
     let held = Exploration.heldBytes(storeBytes: store.bytes, of: run.ex)
     let edges = run.ex.edgeTargets.count * (4 + MemoryLayout<Action>.stride) + run.ex.edgeStart.count * 8
     let reserves = (threads - 1) * Explorer.outputReserve(options.maxMemory)
-    return held + 2 * edges + reserves
+    return held + edges + reserves
   }
 }

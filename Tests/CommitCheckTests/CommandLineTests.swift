@@ -147,8 +147,8 @@ struct InterruptionTests {
   @Test("The memory limit holds for the Markov chain too: refused before it is built, exit 3")
   func markovMemory() throws {
     // 2PC N = 5 with a participant crash: 71,050 states and 226,710 moves fit in 20 MB with
-    // one thread (the search counts twice what it holds), but the chain would take about
-    // 21 MB more (`MarkovAnalysis.estimatedBytes`).
+    // one thread (the search asks for room for what it holds and its next growth), but the
+    // chain would take about 34 MB more (`MarkovAnalysis.estimatedBytes`).
     let (code, _, err) = try runTool(["markov", modelPath("two-phase-commit"), "--param", "N=5", "--crash", "Participant=1",
                                       "--threads", "1", "--max-memory", "20M", "-q"])
     #expect(code == 3)
