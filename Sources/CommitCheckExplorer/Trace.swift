@@ -286,6 +286,7 @@ extension Exploration {
     var out: [String] = []
     for (p, info) in system.processes.enumerated() {
       if system.isCrashed(slots, process: p) || system.decision(slots, process: p) != nil { continue }
+      guard system.roles[info.role].decides else { continue }
       let s = system.controlState(slots, process: p)
       let role = system.roles[info.role]
       var waits: [String] = []

@@ -59,6 +59,13 @@ public struct RoleInfo: Sendable {
   public var vars: [VarInfo]
   /// The messages its `start` block sends on any path, in source order, without repeats.
   public var startSends: [MessageSend] = []
+  /// False for a `nondeciding` role: atomicity and termination ignore its processes.
+  public var decides = true
+  /// True for a `forgetful` role: its decision is its current control state's.
+  public var forgetful = false
+  /// The index in `vars` of its decision history (`SuccessorGenerator.decisionCode`), when its
+  /// processes can leave a decision and the role is not `forgetful`.
+  public var history: Int?
 }
 
 public struct VarInfo: Sendable {
@@ -170,6 +177,9 @@ public struct TransitionSystem: Sendable {
   public let transitions: [TransitionInfo]
   public let properties: [PropertyInfo]
   public let failures: FailureBudgets
+  /// Strong fairness for recovery (`--fair-recovery`, `fair recovery`): a crashed process whose
+  /// role has recovery budget left eventually recovers.
+  public let fairRecovery: Bool
   public let layout: StateLayout
   /// Per role, why its instances are not interchangeable (an instance named, processes
   /// ordered), as found by the compiler.
@@ -197,7 +207,15 @@ public struct TransitionSystem: Sendable {
   public func isCrashed(_ slots: [Int], process: Int) -> Bool {
     slots[processes[process].base + 1] != 0
   }
+  /// The decision process `process` holds: that of its control state, or with a decision
+  /// history, the first it ever took (both, when it took both, is an atomicity violation).
   public func decision(_ slots: [Int], process: Int) -> Decision? {
-    roles[processes[process].role].decisions[slots[processes[process].base]]
+    let info = processes[process]
+    let role = roles[info.role]
+    if let h = role.history {
+      let taken = slots[info.base + 2 + role.vars[h].offset]
+      return taken & 1 != 0 ? .commit : taken & 2 != 0 ? .abort : nil
+    }
+    return role.decisions[slots[info.base]]
   }
 }
