@@ -28,12 +28,6 @@ extension Compiler {
         }
         continue
       }
-      if !roles[r].decisions.contains(where: { $0 != nil }) {
-        diagnostics.append(.warning(
-          "role '\(role.name.name)' has no decision state, so termination fails for each of its processes; declare it 'nondeciding' if it takes no decision",
-          at: role.name.range))
-        continue
-      }
       guard role.forgetful == nil, leavesDecision(role, r) else { continue }
       if let clash = role.vars.first(where: { $0.name.name == Self.historyName }) {
         error("variable name '\(Self.historyName)' is reserved for the decision history of role '\(role.name.name)'; rename it, or declare the role 'forgetful'",

@@ -207,15 +207,17 @@ public struct TransitionSystem: Sendable {
   public func isCrashed(_ slots: [Int], process: Int) -> Bool {
     slots[processes[process].base + 1] != 0
   }
-  /// The decision process `process` holds: that of its control state, or with a decision
-  /// history, the first it ever took (both, when it took both, is an atomicity violation).
+  /// The decision of process `process`'s control state.
   public func decision(_ slots: [Int], process: Int) -> Decision? {
+    roles[processes[process].role].decisions[slots[processes[process].base]]
+  }
+
+  /// Whether process `process` holds a decision as atomicity and termination see it: its
+  /// control state's, or with a decision history (`RoleInfo.history`), any it ever took.
+  public func hasDecided(_ slots: [Int], process: Int) -> Bool {
     let info = processes[process]
     let role = roles[info.role]
-    if let h = role.history {
-      let taken = slots[info.base + 2 + role.vars[h].offset]
-      return taken & 1 != 0 ? .commit : taken & 2 != 0 ? .abort : nil
-    }
-    return role.decisions[slots[info.base]]
+    if let h = role.history, slots[info.base + 2 + role.vars[h].offset] != 0 { return true }
+    return role.decisions[slots[info.base]] != nil
   }
 }
