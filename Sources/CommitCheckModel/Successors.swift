@@ -29,6 +29,8 @@ public final class SuccessorGenerator {
   public let historySlots: [Int]
   public let deciding: [Bool]
   public let recoverySlots: [Int]
+  /// No process keeps a history and every role decides: a decision is a control state's.
+  let plainDecisions: Bool
   @exclusivity(unchecked) var stack: [ArraySlice<CStmt>] = []
   /// Property values memoized on the slots each property reads (`Program.propertyReads`): per
   /// property, the bit position of each read slot in the key (empty when its slots take more
@@ -101,6 +103,7 @@ public final class SuccessorGenerator {
     }
     deciding = system.processes.map { system.roles[$0.role].decides }
     recoverySlots = system.processes.map { system.program.globals.recover[$0.role] }
+    plainDecisions = historySlots.allSatisfy { $0 < 0 } && deciding.allSatisfy { $0 }
     var keyBits: [Int] = []
     memoShifts = system.program.propertyReads.map { reads in
       let (shifts, bits) = system.layout.keyLayout(reads)
@@ -207,10 +210,13 @@ public final class SuccessorGenerator {
     var live = false
     var pending = false
     for p in processBases.indices {
-      let code = decisionCode(state, process: p)
+      let base = processBases[p]
+      var code = decisionCodes[decisionStart[p] + state[base]]
+      if !plainDecisions, historySlots[p] >= 0 { code |= UInt8(state[historySlots[p]]) }
       seen |= code
-      if code == 0 && deciding[p] && state[processBases[p] + 1] == 0 { live = true }
-      if mayRecover(state, process: p) { pending = true }
+      let down = state[base + 1] != 0
+      if code == 0 && !down && (plainDecisions || deciding[p]) { live = true }
+      if down && state[recoverySlots[p]] > 0 { pending = true }
     }
     return (seen & 3 != 3, live, pending)
   }

@@ -38,6 +38,22 @@ struct DecisionSemanticsTests {
     #expect(abs(fair.report.outcomes.reduce(0, +) - 1) < 1e-9)
   }
 
+  @Test("--fair-recovery on the command line: exit code, report line and JSON")
+  func commandLine() throws {
+    let base = ["check", modelPath("two-phase-commit"), "--param", "N=2", "--crash", "Coordinator=1",
+                "--recover", "Coordinator=1", "-q"]
+    let (unfair, _, _) = try runTool(base)
+    #expect(unfair == 1)
+    let (code, text, _) = try runTool(base + ["--fair-recovery"])
+    #expect(code == 0)
+    #expect(text.contains("failures:    crash Coordinator 1, recover Coordinator 1 (fair)\n"))
+    let (_, json, _) = try runTool(base + ["--fair-recovery", "--format", "json"])
+    #expect(json.components(separatedBy: #""fair": true"#).count == 2)
+    #expect(reportProblems(json) == [])
+    let (_, help, _) = try runTool(["markov", "--help"])
+    #expect(help.contains("--fair-recovery"))
+  }
+
   @Test("'fair recovery' in the model is --fair-recovery")
   func modelLevelFairRecovery() throws {
     let source = """
@@ -55,6 +71,10 @@ struct DecisionSemanticsTests {
       """
     let fair = try checkSource(source)
     #expect(fair.property("termination")?.verdict == .holds)
+    // 'eventually' follows the same fairness.
+    let finished = source + "\neventually finished: A in done\n"
+    #expect(try checkSource(finished).property("finished")?.verdict == .holds)
+    #expect(try checkSource(finished.replacingOccurrences(of: "  fair recovery", with: "")).property("finished")?.kind == .blocked)
     let unfair = try checkSource(source.replacingOccurrences(of: "  fair recovery", with: ""))
     #expect(unfair.property("termination")?.kind == .blocked)
     #expect(try compile(source).system.fairRecovery)

@@ -157,8 +157,7 @@ struct InlineStoreTests {
     for crashes in [false, true] {
       let model = try shippedWithFailures(name, crashes: crashes)
       let arena = explore(model, inline: false, threads: 1)
-      // TCommit has no messages: 12 states at N = 2, each with and without the partition.
-      #expect(arena.stateCount > (name == "tcommit" ? 20 : 100))
+      #expect(arena.stateCount > nontrivialStateCount(name))
       let fits = InlineSlot.escape(model.system.layout) != nil
       let back = movesBack(withEdges(model))
       for threads in [1, 2] {
