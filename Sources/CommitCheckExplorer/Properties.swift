@@ -132,6 +132,8 @@ extension Exploration {
     }
     // Breadth-first over the states reachable without ever satisfying the property.
     let generator = SuccessorGenerator(system)
+    let forced = system.fairRecovery ? (0..<stateCount).map { recoveryForced(state(UInt32($0)), generator) } : []
+    func isForced(_ id: UInt32) -> Bool { !forced.isEmpty && forced[Int(id)] }
     var inside = [Bool](repeating: false, count: stateCount)
     var parent = [UInt32](repeating: UInt32.max, count: stateCount)
     var queue: [UInt32] = []
@@ -143,7 +145,7 @@ extension Exploration {
     while head < queue.count {
       let id = queue[head]
       head += 1
-      if !hasProtocolMove[Int(id)] && !recoveryForced(state(id), generator) {
+      if !hasProtocolMove[Int(id)] && !isForced(id) {
         result.verdict = .violated
         result.kind = .blocked
         result.trace = trace(along: restrictedPath(to: id, parent))
@@ -158,8 +160,7 @@ extension Exploration {
         queue.append(t)
       }
     }
-    let cyclic = queue.filter { !recoveryForced(state($0), generator) }
-    for component in nontrivialComponents(cyclic, member: { inside[Int($0)] && !recoveryForced(state($0), generator) }) {
+    for component in nontrivialComponents(queue.filter { !isForced($0) }, member: { inside[Int($0)] && !isForced($0) }) {
       if let cycle = fairCycle(component) {
         result.verdict = .violated
         result.kind = .livelock
