@@ -80,6 +80,17 @@ struct DecisionSemanticsTests {
     #expect(try compile(source).system.fairRecovery)
   }
 
+  @Test("Fair recovery without a usable recovery budget is a warning, on its line or its option")
+  func fairRecoveryWithoutBudget() throws {
+    let source = "protocol P\nrole A {\n  state s initial decides commit\n}\nfailures { crash A: 1  fair recovery }\n"
+    #expect(try compile(source).warnings.map { $0.header(file: "test.commit") }
+      == ["test.commit:5:24: warning: 'fair recovery' has no effect: no role has both a crash and a recovery budget, so no process ever recovers"])
+    var options = CompileOptions()
+    options.fairRecovery = true
+    #expect(try compile("protocol P\nrole A {\n  state s initial decides commit\n}\n", options).warnings.map(\.message)
+      == ["--fair-recovery: no role has both a crash and a recovery budget, so no process ever recovers"])
+  }
+
   /// B spins between two states while A is down, and finishes once A is up: the cycle is fair
   /// for B's moves, but on it A stays crashed with a recovery left.
   static let spinWhileDown = """
