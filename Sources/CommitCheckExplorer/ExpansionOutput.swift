@@ -6,6 +6,8 @@ struct SourceInfo {
   var protocolMoves: Int32 = 0
   var selfLoops: Int32 = 0
   var liveUndecided = false
+  /// Under fair recovery, a crashed process may still recover here: the run cannot end here.
+  var recoveryForced = false
   var atomicityViolated = false
   /// Successors the workers could not resolve (not stored before the batch, not self-loops).
   var unresolved: Int32 = 0

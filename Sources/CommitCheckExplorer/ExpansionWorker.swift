@@ -85,9 +85,10 @@ final class ExpansionWorker {
       state.unpack(layout, into: &slots)
       for i in 0..<w { current[i] = state[i] }
       var facts = SourceInfo()
-      let (atomic, liveUndecided) = generator.decisionFacts(slots)
+      let (atomic, liveUndecided, recoveryPending) = generator.decisionFacts(slots)
       facts.atomicityViolated = !atomic
       facts.liveUndecided = liveUndecided
+      facts.recoveryForced = recoveryPending && system.fairRecovery
       do {
         // Every property is evaluated on every state, so a model error in one shows here.
         for i in invariants.indices {

@@ -35,10 +35,8 @@ extension Exploration {
       }
       if !broken.isEmpty { marks.violations[UInt32(id)] = broken }
       guard id < hasProtocolMove.count, !hasProtocolMove[id] else { continue }
-      let waiting = system.processes.indices.contains {
-        !system.isCrashed(slots, process: $0) && system.decision(slots, process: $0) == nil
-      }
-      if waiting { marks.blocked.insert(UInt32(id)) }
+      let facts = generator.decisionFacts(slots)
+      if facts.liveUndecided && !(system.fairRecovery && facts.recoveryPending) { marks.blocked.insert(UInt32(id)) }
     }
     return marks
   }

@@ -57,9 +57,10 @@ struct MergeRun {
   mutating func end(_ info: SourceInfo, source: UInt32) {
     ex.transitions += Int(info.successors)
     if keepEdges { ex.hasProtocolMove.append(info.protocolMoves > 0) }
-    if info.liveUndecided {
+    if info.liveUndecided && !info.recoveryForced {
       // No protocol move at all: blocked. Only self-loops: every enabled move is taken on the
-      // loop, so staying forever is a weakly fair run: a livelock of one state.
+      // loop, so staying forever is a weakly fair run: a livelock of one state. Under fair
+      // recovery neither, while a crashed process may still recover: its recovery is forced.
       if info.protocolMoves == 0, ex.firstBlocked == nil { ex.firstBlocked = source }
       if info.protocolMoves > 0, info.selfLoops == info.protocolMoves, ex.firstStuck == nil {
         ex.firstStuck = source

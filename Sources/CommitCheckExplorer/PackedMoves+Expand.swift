@@ -68,12 +68,22 @@ extension PackedMoves {
     let w = w
     var facts = SourceInfo()
     var seen: UInt8 = 0
-    for p in 0..<processes {
-      let code = decisionCodes[decisionStart[p] + Int(control[p].read(state))]
-      seen |= code
-      if code == 0 && crashed[p].read(state) == 0 { facts.liveUndecided = true }
+    if plainDecisions {
+      for p in 0..<processes {
+        let code = decisionCodes[decisionStart[p] + Int(control[p].read(state))]
+        seen |= code
+        if code == 0 && crashed[p].read(state) == 0 { facts.liveUndecided = true }
+      }
+    } else {
+      for p in 0..<processes {
+        let code = decisionCodes[decisionStart[p] + Int(control[p].read(state))] | UInt8(history[p].read(state))
+        seen |= code
+        let down = crashed[p].read(state) != 0
+        if code == 0 && !down && deciding[p] { facts.liveUndecided = true }
+        if fairRecovery && down && recoveryBudget[p].read(state) > 0 { facts.recoveryForced = true }
+      }
     }
-    facts.atomicityViolated = seen == 3
+    facts.atomicityViolated = seen & 3 == 3
     var unpacked = false
     // A move the memo does not hold: its writes patched into a copy of the state.
     func emit(_ action: Action, _ writes: UnsafeBufferPointer<Int>) {

@@ -26,6 +26,15 @@ final class PackedMoves {
   let crashed: Table<Field>
   let decisionStart: Table<Int>
   let decisionCodes: Table<UInt8>
+  /// Per process: its decision history (a field that reads 0 without one), whether it decides,
+  /// and its role's recovery budget; whether recovery is fair. `plainDecisions` when none of
+  /// these matters (no history, every role decides, recovery not fair): the decision facts
+  /// then read control states and crashed flags only, as they did before these existed.
+  let history: Table<Field>
+  let deciding: Table<Bool>
+  let recoveryBudget: Table<Field>
+  let fairRecovery: Bool
+  let plainDecisions: Bool
   /// Key `k` (process `k`; at `processes`, the failure moves; then property
   /// `k - processes - 1`) is two words, `keyBits[k]` bits in all (`Int.max` when they do not
   /// fit, or once a process's memo is dropped): the runs `runStart[k]..<runSplit[k]` make the first word and
@@ -129,6 +138,11 @@ final class PackedMoves {
     crashed = Table(bases.map { field($0 + 1) })
     decisionStart = Table(generator.decisionStart)
     decisionCodes = Table(generator.decisionCodes)
+    history = Table(generator.historySlots.map { $0 < 0 ? Field(word: 0, shift: 0, mask: 0) : field($0) })
+    deciding = Table(generator.deciding)
+    recoveryBudget = Table(generator.recoverySlots.map { field($0) })
+    fairRecovery = system.fairRecovery
+    plainDecisions = !fairRecovery && generator.historySlots.allSatisfy { $0 < 0 } && generator.deciding.allSatisfy { $0 }
     var runList: [(field: Field, position: UInt64)] = [], starts = [0], splits: [Int] = [], bits: [Int] = []
     let keys = generator.moveReads + [generator.failureReads] + (0..<properties).map { generator.propertyReads($0) }
     for slots in keys {

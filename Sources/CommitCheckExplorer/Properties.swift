@@ -56,7 +56,7 @@ extension Exploration {
       result.verdict = .violated
       result.kind = .blocked
       result.trace = trace(along: pathTo(b))
-      result.notes = waitingDescription(state(b))
+      result.notes = waitingDescription(state(b)) + unspentRecoveries(state(b))
       return result
     }
     guard complete else {
@@ -71,9 +71,9 @@ extension Exploration {
         let prefix = pathTo(s)
         result.trace = trace(along: prefix + [s], loopStart: prefix.count - 1)
         let slots = state(s)
-        let undecided = system.processes.indices.filter {
-          !system.isCrashed(slots, process: $0) && system.decision(slots, process: $0) == nil
-        }.map { system.processes[$0].name }
+        let generator = SuccessorGenerator(system)
+        let undecided = system.processes.indices.filter { generator.isLiveUndecided(slots, process: $0) }
+          .map { system.processes[$0].name }
         result.notes = ["every enabled move returns to this state, where \(undecided.joined(separator: ", ")) never decides"]
       } else if hasBackEdge {
         result.verdict = .unknown
@@ -85,12 +85,14 @@ extension Exploration {
     }
     let generator = SuccessorGenerator(system)
     let count = stateCount
-    // Undecided live processes of each state, as a bit mask.
+    // Undecided live processes of each state, as a bit mask. Under fair recovery a state where
+    // a crashed process may still recover is on no fair cycle of protocol moves (see
+    // `recoveryForced`), so it gets none.
     var undecided = [UInt64](repeating: 0, count: count)
     for id in 0..<count {
       let s = state(UInt32(id))
-      for p in system.processes.indices
-      where !system.isCrashed(s, process: p) && generator.decisionCode(s, process: p) == 0 {
+      if recoveryForced(s, generator) { continue }
+      for p in system.processes.indices where generator.isLiveUndecided(s, process: p) {
         undecided[id] |= 1 << UInt64(p)
       }
     }
@@ -130,6 +132,8 @@ extension Exploration {
     }
     // Breadth-first over the states reachable without ever satisfying the property.
     let generator = SuccessorGenerator(system)
+    let forced = system.fairRecovery ? (0..<stateCount).map { recoveryForced(state(UInt32($0)), generator) } : []
+    func isForced(_ id: UInt32) -> Bool { !forced.isEmpty && forced[Int(id)] }
     var inside = [Bool](repeating: false, count: stateCount)
     var parent = [UInt32](repeating: UInt32.max, count: stateCount)
     var queue: [UInt32] = []
@@ -141,7 +145,7 @@ extension Exploration {
     while head < queue.count {
       let id = queue[head]
       head += 1
-      if !hasProtocolMove[Int(id)] {
+      if !hasProtocolMove[Int(id)] && !isForced(id) {
         result.verdict = .violated
         result.kind = .blocked
         result.trace = trace(along: restrictedPath(to: id, parent))
@@ -156,7 +160,7 @@ extension Exploration {
         queue.append(t)
       }
     }
-    for component in nontrivialComponents(queue, member: { inside[Int($0)] }) {
+    for component in nontrivialComponents(queue.filter { !isForced($0) }, member: { inside[Int($0)] && !isForced($0) }) {
       if let cycle = fairCycle(component) {
         result.verdict = .violated
         result.kind = .livelock
@@ -167,6 +171,29 @@ extension Exploration {
       }
     }
     return result
+  }
+
+  /// Whether fair recovery forces a move out of `slots`: a crashed process may still recover.
+  ///
+  /// Every infinite run ends in protocol moves only, since failures have budgets. Those moves
+  /// change no crashed flag and no budget, so along the run's end a crashed process whose role
+  /// has recovery budget left stays so: its recovery is enabled forever and never taken, which
+  /// strong fairness for recovery forbids. (The budget is the role's, shared by its instances,
+  /// but it only shrinks by recoveries, none of which happen there.) So a fair run never ends,
+  /// and never cycles, in such a state.
+  func recoveryForced(_ slots: [Int], _ generator: SuccessorGenerator) -> Bool {
+    system.fairRecovery && system.processes.indices.contains { generator.mayRecover(slots, process: $0) }
+  }
+
+  /// For a blocked state without fair recovery: each crashed process that may still recover,
+  /// with the budget left.
+  func unspentRecoveries(_ slots: [Int]) -> [String] {
+    guard !system.fairRecovery else { return [] }
+    let generator = SuccessorGenerator(system)
+    return system.processes.indices.filter { generator.mayRecover(slots, process: $0) }.map { p in
+      let left = slots[generator.recoverySlots[p]]
+      return "\(system.processes[p].name) is crashed and may still recover (\(left) \(left == 1 ? "recovery" : "recoveries") left); pass --fair-recovery to require that it does"
+    }
   }
 
   func restrictedPath(to id: UInt32, _ parent: [UInt32]) -> [UInt32] {

@@ -298,7 +298,8 @@ extension Exploration {
   public func waitingDescription(_ slots: [Int]) -> [String] {
     var out: [String] = []
     for (p, info) in system.processes.enumerated() {
-      if system.isCrashed(slots, process: p) || system.decision(slots, process: p) != nil { continue }
+      if system.isCrashed(slots, process: p) || system.hasDecided(slots, process: p) { continue }
+      guard system.roles[info.role].decides else { continue }
       let s = system.controlState(slots, process: p)
       let role = system.roles[info.role]
       var waits: [String] = []

@@ -29,9 +29,10 @@ enum JSONFields {
   }
 
   /// `{"kind": "crash", "role": "Coordinator", "budget": 1}`; `role` is null for the network's
-  /// failures.
+  /// failures; a fair recovery adds `"fair": true`.
   static func failure(_ f: FailureAllowance) -> JSON {
-    .object([("kind", .string(f.kind.rawValue)), ("role", .nullable(f.role)), ("budget", .int(f.budget))])
+    .object([("kind", .string(f.kind.rawValue)), ("role", .nullable(f.role)), ("budget", .int(f.budget))]
+      + (f.fair ? [("fair", .bool(true))] : []))
   }
 
   /// `{"file", "line", "column", "severity", "message"}`; a diagnostic about a value the command

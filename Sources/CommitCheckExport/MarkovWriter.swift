@@ -12,7 +12,7 @@ public enum MarkovWriter {
       out += "parameters:  " + r.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
     }
     out += "network:     \(r.network.rawValue)" + (r.network == .set ? "\n" : ", capacity \(r.capacity)\n")
-    out += "failures:    " + (r.failures.isEmpty ? "none" : r.failures.map { "\($0.name) \($0.budget)" }.joined(separator: ", ")) + "\n"
+    out += "failures:    " + (r.failures.isEmpty ? "none" : r.failures.map(\.label).joined(separator: ", ")) + "\n"
     out += "rates:       "
     out += r.rateOverrides.isEmpty ? "as the model declares (1 unless it says otherwise)\n"
       : r.rateOverrides.map { "\($0.name) \(number($0.rate))" }.joined(separator: ", ") + "; every other move as the model declares\n"

@@ -21,7 +21,7 @@ public enum PetriReportWriter {
       out += "parameters:   " + system.parameters.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + "\n"
     }
     let failures = system.failureList
-    out += "failures:     " + (failures.isEmpty ? "none" : failures.map { "\($0.name) \($0.budget)" }.joined(separator: ", ")) + "\n"
+    out += "failures:     " + (failures.isEmpty ? "none" : failures.map(\.label).joined(separator: ", ")) + "\n"
     out += "net:          \(ReportWriter.grouped(net.places.count)) places, \(ReportWriter.grouped(net.transitions.count)) transitions, \(ReportWriter.grouped(net.arcCount)) arcs\n"
     out += "reachability: \(ReportWriter.grouped(r.states)) markings, \(ReportWriter.grouped(r.edges)) edges: the explored state graph, label for label\n"
     out += "bounds:       " + (r.k <= 1 ? "safe (every place holds at most 1 token)" : "\(r.k)-bounded") + "\n"

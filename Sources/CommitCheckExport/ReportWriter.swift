@@ -19,7 +19,7 @@ public enum ReportWriter {
     }
     out += "network:     \(r.network.rawValue)"
     out += r.network == .set ? "\n" : ", capacity \(r.capacity)\n"
-    out += "failures:    " + (r.failures.isEmpty ? "none" : r.failures.map { "\($0.name) \($0.budget)" }.joined(separator: ", ")) + "\n"
+    out += "failures:    " + (r.failures.isEmpty ? "none" : r.failures.map(\.label).joined(separator: ", ")) + "\n"
     out += "explored:    \(grouped(r.states)) states, \(grouped(r.transitions)) transitions, depth \(r.depth), "
     out += String(format: "%.1f", r.bytesPerState) + " bytes/state"
     switch r.stopReason {

@@ -26,6 +26,8 @@ public struct ProtocolDecl: Sendable {
   public var roles: [RoleDecl] = []
   public var failures: [FailureDecl] = []
   public var properties: [PropertyDecl] = []
+  /// `fair recovery` in a `failures` block: where it is written, when it is.
+  public var fairRecovery: SourceRange?
   /// The text it was parsed from, so that later stages can quote a construct as written.
   public var source = ""
 
@@ -101,6 +103,12 @@ public struct RoleDecl: Sendable {
   /// The instance count; `nil` means one instance.
   public var count: Expr?
   public var symmetric: Bool
+  /// `nondeciding`: its processes take no decision, so atomicity and termination ignore them.
+  public var nondeciding: SourceRange?
+  /// `forgetful`: its processes may forget a decision on purpose (leave a decision state, or
+  /// recover out of one), so their decisions are their current control states, not every
+  /// decision they ever took.
+  public var forgetful: SourceRange?
   public var vars: [VarDecl] = []
   public var states: [StateDecl] = []
   public var start: [Stmt]?

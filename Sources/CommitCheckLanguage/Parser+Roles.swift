@@ -3,7 +3,8 @@
 /// Kept apart from the file-level declarations because role bodies are where most of a model's
 /// text, and most of its parse errors, live.
 extension Parser {
-  /// `role Participant[N] symmetric { ... }`
+  /// `role Participant[N] symmetric { ... }`; the flags `symmetric`, `nondeciding` and
+  /// `forgetful` in any order, each at most once.
   mutating func parseRole() throws(ParseAbort) -> RoleDecl {
     let start = current.range.start
     try advance()
@@ -13,13 +14,23 @@ extension Parser {
       count = try parseExpression()
       try expect(.rightBracket, "after the instance count of role '\(name.name)'")
     }
-    var symmetric = false
-    if current.isWord("symmetric") {
-      symmetric = true
+    var role = RoleDecl(name: name, count: count, symmetric: false, range: range(from: start))
+    while let flag = current.identifier, ["symmetric", "nondeciding", "forgetful"].contains(flag) {
+      let at = current.range
+      let repeated = switch flag {
+      case "symmetric": role.symmetric
+      case "nondeciding": role.nondeciding != nil
+      default: role.forgetful != nil
+      }
+      if repeated { throw fail(.error("duplicate '\(flag)' on role '\(name.name)'", at: at)) }
+      switch flag {
+      case "symmetric": role.symmetric = true
+      case "nondeciding": role.nondeciding = at
+      default: role.forgetful = at
+      }
       try advance()
     }
     try expect(.leftBrace, "to open role '\(name.name)'")
-    var role = RoleDecl(name: name, count: count, symmetric: symmetric, range: range(from: start))
     while !current.isPunct(.rightBrace) {
       try parseRoleItem(into: &role)
     }
@@ -171,17 +182,25 @@ extension Parser {
       range: range(from: start), parameters: parameters)
   }
 
-  /// `failures { crash Coordinator: 1  lose: 1  partition }`, one declaration per line item.
-  mutating func parseFailures() throws(ParseAbort) -> [FailureDecl] {
+  /// `failures { crash Coordinator: 1  lose: 1  partition }`, one declaration per line item;
+  /// `fair recovery` sets `fairRecovery`.
+  mutating func parseFailures(fairRecovery: inout SourceRange?) throws(ParseAbort) -> [FailureDecl] {
     try advance()
     try expect(.leftBrace, "after 'failures'")
     var items: [FailureDecl] = []
     while !current.isPunct(.rightBrace) {
       let start = current.range.start
+      if current.isWord("fair") {
+        try advance()
+        guard current.isWord("recovery") else { throw expected("'recovery' after 'fair'") }
+        try advance()
+        fairRecovery = range(from: start)
+        continue
+      }
       let word = current.isKeyword(.recover) ? "recover" : current.identifier ?? ""
       guard let kind = FailureKind(rawValue: word) else {
         if atDeclarationBoundary { throw expected("'}' to close 'failures'") }
-        throw expected("'crash', 'recover', 'lose', 'duplicate', 'partition' or '}' in 'failures'")
+        throw expected("'crash', 'recover', 'lose', 'duplicate', 'partition', 'fair recovery' or '}' in 'failures'")
       }
       try advance()
       var role: Identifier?

@@ -202,7 +202,7 @@ struct Parser {
       case .enum: file.enums.append(try parseEnum())
       case .message: file.messages.append(try parseMessage())
       case .role: file.roles.append(try parseRole())
-      case .failures: file.failures += try parseFailures()
+      case .failures: file.failures += try parseFailures(fairRecovery: &file.fairRecovery)
       case .invariant, .eventually: file.properties.append(try parseProperty())
       default:
         // `record` is a contextual word: a declaration only where one is expected.

@@ -37,7 +37,10 @@ enum StateVerdict: UInt8 {
 /// transition at its rate, failures included; moves between the same two states are merged
 /// (their rates add). A state with no move at all is absorbing. A state that violates
 /// atomicity is made absorbing too (its moves are cut): the run has failed there, so the
-/// probability of `violation` is the probability of ever violating atomicity. The embedded jump
+/// probability of `violation` is the probability of ever violating atomicity. A state that
+/// `check` calls blocked (no protocol move, a live process undecided, and under fair recovery no
+/// crashed process that may still recover) is absorbing as well: failures are never forced, and
+/// recoveries only under fair recovery, so `blocked` means what it means in `check`. The embedded jump
 /// chain (the DTMC) takes each transition with probability rate / exit rate.
 public struct MarkovChain: Sendable {
   public let stateCount: Int
@@ -95,23 +98,24 @@ public struct MarkovChain: Sendable {
     var moves = 0
     for s in 0..<n {
       let slots = ex.state(UInt32(s))
-      var liveUndecided = false
       var commitHeld = false
       for p in 0..<processes {
         let crashed = system.isCrashed(slots, process: p)
-        let code = generator.decisionCode(slots, process: p)
-        if code == 1 { commitHeld = true }
-        if !crashed && code == 0 { liveUndecided = true }
+        if generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
         control[s * processes + p] = UInt16(system.controlState(slots, process: p)) | (crashed ? MarkovChain.crashedBit : 0)
       }
+      let facts = generator.decisionFacts(slots)
       let verdict: StateVerdict =
-        !generator.isAtomic(slots) ? .violation : liveUndecided ? .undecided : commitHeld ? .commit : .abort
+        !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
       verdicts[s] = verdict
       rowStart.append(columns.count)
       let edges = ex.edges(of: UInt32(s))
       moves += edges.count
       if verdict == .violation {
         if !edges.isEmpty { cut += 1 }
+        continue
+      }
+      if verdict == .undecided && !ex.hasProtocolMove[s] && !(system.fairRecovery && facts.recoveryPending) {
         continue
       }
       row.removeAll(keepingCapacity: true)

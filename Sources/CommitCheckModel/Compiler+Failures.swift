@@ -62,6 +62,15 @@ extension Compiler {
     }
     if hasErrors { return }
     warnRecoveryWithoutCrash(declaredAt: recoverDeclared)
+    if options.fairRecovery || model.fairRecovery != nil,
+       !roles.indices.contains(where: { budgets.crash[$0] > 0 && budgets.recover[$0] > 0 }) {
+      let reason = "no role has both a crash and a recovery budget, so no process ever recovers"
+      if options.fairRecovery {
+        diagnostics.append(.warning("--fair-recovery: " + reason, at: .none))
+      } else {
+        diagnostics.append(.warning("'fair recovery' has no effect: " + reason, at: model.fairRecovery!))
+      }
+    }
     let processCount = roles.reduce(0) { $0 + $1.count }
     if budgets.partition > 0 && processCount > Limits.partitionProcesses {
       let reason = "a partition is explored as every split of the processes (2^\(processCount - 1) - 1 here); with a partition budget a model has at most \(Limits.partitionProcesses) processes"

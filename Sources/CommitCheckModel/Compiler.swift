@@ -8,6 +8,8 @@ public struct CompileOptions: Sendable, Hashable {
   public var lose: Int?
   public var duplicate: Int?
   public var partition: Int?
+  /// Strong fairness for recovery, whatever the model declares (`--fair-recovery`).
+  public var fairRecovery = false
   public init() {}
 }
 
@@ -144,6 +146,8 @@ final class Compiler {
     if hasErrors { return nil }
     declareFailures()
     if hasErrors { return nil }
+    declareDecisionRoles()
+    if hasErrors { return nil }
     guard layOutProcesses() else { return nil }
     allocateBudgetSlots()
     scanSends()
@@ -243,7 +247,7 @@ final class Compiler {
       network: network.semantics, capacity: network.capacity, roles: roles, processes: processes,
       messages: messages, enumCases: enums.map(\.cases), channels: network.channels, transitions: infos,
       properties: model.properties.map { PropertyInfo(name: $0.name.name, kind: $0.kind, range: $0.range) },
-      failures: budgets, layout: StateLayout(maxValues: slotMax, names: slotNames),
+      failures: budgets, fairRecovery: options.fairRecovery || model.fairRecovery != nil, layout: StateLayout(maxValues: slotMax, names: slotNames),
       symmetryBreakers: symmetryBreakers,
       warnings: diagnostics.filter { $0.severity == .warning }, program: program,
       origin: (model, options))

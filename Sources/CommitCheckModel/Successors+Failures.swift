@@ -36,8 +36,12 @@ extension SuccessorGenerator {
       } else {
         let budget = g.recover[info.role]
         if state[budget] > 0 {
-          var writes = [(base + 1, 0), (budget, state[budget] - 1), (base, system.roles[info.role].recoverState)]
+          let role = system.roles[info.role]
+          var writes = [(base + 1, 0), (budget, state[budget] - 1), (base, role.recoverState)]
           for (slot, code) in program.volatileSlots[p] { writes.append((slot, code)) }
+          let h = historySlots[p]
+          let code = Int(decisionCodes[decisionStart[p] + role.recoverState])
+          if h >= 0 && state[h] | code != state[h] { writes.append((h, state[h] | code)) }
           emitFailure(Action(kind: .recover, process: Int32(p)), writes, emit)
         }
       }

@@ -49,7 +49,7 @@ extension SuccessorGenerator {
   {
     guard t.straight else { return try execute(t.body, process: p, transition: ti, done) }
     try runStraight(t.body, process: p, transition: ti)
-    if env.gotoState >= 0 { env.set(system.processes[p].base, env.gotoState) }
+    enterGotoState(p)
     done()
   }
 
@@ -100,7 +100,7 @@ extension SuccessorGenerator {
         return
       }
     }
-    if env.gotoState >= 0, p >= 0 { env.set(system.processes[p].base, env.gotoState) }
+    if p >= 0 { enterGotoState(p) }
     done()
   }
 

@@ -24,6 +24,13 @@ public final class SuccessorGenerator {
   public let processBases: [Int]
   public let decisionStart: [Int]
   public let decisionCodes: [UInt8]
+  /// Per process: the slot of its decision history (`RoleInfo.history`), or -1 without one;
+  /// whether its role decides; the slot of its role's recovery budget.
+  public let historySlots: [Int]
+  public let deciding: [Bool]
+  public let recoverySlots: [Int]
+  /// No process keeps a history and every role decides: a decision is a control state's.
+  let plainDecisions: Bool
   @exclusivity(unchecked) var stack: [ArraySlice<CStmt>] = []
   /// Property values memoized on the slots each property reads (`Program.propertyReads`): per
   /// property, the bit position of each read slot in the key (empty when its slots take more
@@ -90,6 +97,13 @@ public final class SuccessorGenerator {
     processBases = system.processes.map(\.base)
     decisionStart = tables.indices.map { p in tables[..<p].reduce(0) { $0 + $1.count } }
     decisionCodes = tables.flatMap { $0 }
+    historySlots = system.processes.map { p in
+      let role = system.roles[p.role]
+      return role.history.map { p.base + 2 + role.vars[$0].offset } ?? -1
+    }
+    deciding = system.processes.map { system.roles[$0.role].decides }
+    recoverySlots = system.processes.map { system.program.globals.recover[$0.role] }
+    plainDecisions = historySlots.allSatisfy { $0 < 0 } && deciding.allSatisfy { $0 }
     var keyBits: [Int] = []
     memoShifts = system.program.propertyReads.map { reads in
       let (shifts, bits) = system.layout.keyLayout(reads)
@@ -136,6 +150,8 @@ public final class SuccessorGenerator {
     let budgets = g.crash + g.recover + [g.lose, g.duplicate, g.partitionBudget]
     failuresPossible = budgets.contains { system.layout.maxValues[$0] > 0 }
     var failureSlots = Set(budgets + [g.partitionMask] + system.processes.map { $0.base + 1 })
+    // A recovery into a decision state adds to the history.
+    failureSlots.formUnion(historySlots.filter { $0 >= 0 })
     if system.layout.maxValues[g.lose] > 0 || system.layout.maxValues[g.duplicate] > 0 {
       let net = system.program.network
       let width = net.semantics == .fifo ? net.capacity : 1
@@ -172,26 +188,59 @@ public final class SuccessorGenerator {
     return outcomes
   }
 
-  /// 0 none, 1 commit, 2 abort: the decision of process `p`'s control state.
+  /// The decisions process `p` holds, as bits (1 commit, 2 abort): its control state's, and
+  /// with a decision history every one it ever took (3 when it took both).
   public func decisionCode(_ state: [Int], process p: Int) -> UInt8 {
-    decisionCodes[decisionStart[p] + state[processBases[p]]]
+    let current = decisionCodes[decisionStart[p] + state[processBases[p]]]
+    let h = historySlots[p]
+    return h < 0 ? current : current | UInt8(state[h])
+  }
+
+  /// Whether process `p` is one termination waits for: it decides, has not crashed, and holds
+  /// no decision.
+  public func isLiveUndecided(_ state: [Int], process p: Int) -> Bool {
+    deciding[p] && state[processBases[p] + 1] == 0 && decisionCode(state, process: p) == 0
+  }
+
+  /// Whether process `p` has crashed and its role has recovery budget left: with fair
+  /// recovery, it must eventually recover.
+  public func mayRecover(_ state: [Int], process p: Int) -> Bool {
+    state[processBases[p] + 1] != 0 && state[recoverySlots[p]] > 0
   }
 
   /// True when no two processes hold conflicting decisions.
   public func isAtomic(_ state: [Int]) -> Bool { decisionFacts(state).atomic }
 
-  /// In one pass over the processes: whether no two hold conflicting decisions, and whether one
-  /// that has not crashed has not decided either.
-  public func decisionFacts(_ state: [Int]) -> (atomic: Bool, liveUndecided: Bool) {
+  /// In one pass over the processes: whether no two hold conflicting decisions, whether one
+  /// that decides and has not crashed has not decided either, and whether a crashed process
+  /// may still recover.
+  public func decisionFacts(_ state: [Int]) -> (atomic: Bool, liveUndecided: Bool, recoveryPending: Bool) {
     var seen: UInt8 = 0
     var live = false
+    var pending = false
     for p in processBases.indices {
       let base = processBases[p]
-      let code = decisionCodes[decisionStart[p] + state[base]]
+      var code = decisionCodes[decisionStart[p] + state[base]]
+      if !plainDecisions, historySlots[p] >= 0 { code |= UInt8(state[historySlots[p]]) }
       seen |= code
-      if code == 0 && state[base + 1] == 0 { live = true }
+      let down = state[base + 1] != 0
+      if code == 0 && !down && (plainDecisions || deciding[p]) { live = true }
+      if down && state[recoverySlots[p]] > 0 { pending = true }
     }
-    return (seen != 3, live)
+    return (seen & 3 != 3, live, pending)
+  }
+
+  /// Moves process `p`, whose transition ran, to the control state its `goto` chose (when it
+  /// chose one), and adds that state's decision to the process's history.
+  @inline(__always)
+  func enterGotoState(_ p: Int) {
+    guard env.gotoState >= 0 else { return }
+    env.set(processBases[p], env.gotoState)
+    let h = historySlots[p]
+    if h >= 0 {
+      let code = Int(decisionCodes[decisionStart[p] + env.gotoState])
+      if code != 0 && env.slots[h] | code != env.slots[h] { env.set(h, env.slots[h] | code) }
+    }
   }
 
   /// Evaluates user property `index` (an `invariant` or `eventually` expression).

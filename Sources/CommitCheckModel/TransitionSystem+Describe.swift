@@ -111,7 +111,11 @@ extension TransitionSystem {
     var out: [FailureAllowance] = []
     for (r, role) in roles.enumerated() {
       if failures.crash[r] > 0 { out.append(FailureAllowance(kind: .crash, role: role.name, budget: failures.crash[r])) }
-      if failures.recover[r] > 0 { out.append(FailureAllowance(kind: .recover, role: role.name, budget: failures.recover[r])) }
+      if failures.recover[r] > 0 {
+        var recover = FailureAllowance(kind: .recover, role: role.name, budget: failures.recover[r])
+        recover.fair = fairRecovery
+        out.append(recover)
+      }
     }
     if failures.lose > 0 { out.append(FailureAllowance(kind: .lose, role: nil, budget: failures.lose)) }
     if failures.duplicate > 0 { out.append(FailureAllowance(kind: .duplicate, role: nil, budget: failures.duplicate)) }
@@ -154,6 +158,8 @@ public struct FailureAllowance: Sendable, Hashable {
   /// The role, for `crash` and `recover`; nil for the network's failures.
   public var role: String?
   public var budget: Int
+  /// For `recover`: recovery is fair (`--fair-recovery`).
+  public var fair = false
 
   public init(kind: FailureKind, role: String?, budget: Int) {
     self.kind = kind
@@ -163,4 +169,7 @@ public struct FailureAllowance: Sendable, Hashable {
 
   /// `crash Coordinator`, `lose`: the budget's name as reports print it.
   public var name: String { role.map { "\(kind.rawValue) \($0)" } ?? kind.rawValue }
+
+  /// `crash Coordinator 1`, `recover Coordinator 1 (fair)`: the budget as reports print it.
+  public var label: String { "\(name) \(budget)" + (fair ? " (fair)" : "") }
 }

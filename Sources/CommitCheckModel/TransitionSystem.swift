@@ -63,6 +63,13 @@ public struct RoleInfo: Sendable {
   /// order, as in `Action.choice`) and their declared rates.
   public var startChoiceNames: [String] = []
   public var startChoiceRates: [Double] = []
+  /// False for a `nondeciding` role: atomicity and termination ignore its processes.
+  public var decides = true
+  /// True for a `forgetful` role: its decision is its current control state's.
+  public var forgetful = false
+  /// The index in `vars` of its decision history (`SuccessorGenerator.decisionCode`), when its
+  /// processes can leave a decision and the role is not `forgetful`.
+  public var history: Int?
 }
 
 public struct VarInfo: Sendable {
@@ -177,6 +184,9 @@ public struct TransitionSystem: Sendable {
   public let transitions: [TransitionInfo]
   public let properties: [PropertyInfo]
   public let failures: FailureBudgets
+  /// Strong fairness for recovery (`--fair-recovery`, `fair recovery`): a crashed process whose
+  /// role has recovery budget left eventually recovers.
+  public let fairRecovery: Bool
   public let layout: StateLayout
   /// Per role, why its instances are not interchangeable (an instance named, processes
   /// ordered), as found by the compiler.
@@ -204,7 +214,17 @@ public struct TransitionSystem: Sendable {
   public func isCrashed(_ slots: [Int], process: Int) -> Bool {
     slots[processes[process].base + 1] != 0
   }
+  /// The decision of process `process`'s control state.
   public func decision(_ slots: [Int], process: Int) -> Decision? {
     roles[processes[process].role].decisions[slots[processes[process].base]]
+  }
+
+  /// Whether process `process` holds a decision as atomicity and termination see it: its
+  /// control state's, or with a decision history (`RoleInfo.history`), any it ever took.
+  public func hasDecided(_ slots: [Int], process: Int) -> Bool {
+    let info = processes[process]
+    let role = roles[info.role]
+    if let h = role.history, slots[info.base + 2 + role.vars[h].offset] != 0 { return true }
+    return role.decisions[slots[info.base]] != nil
   }
 }

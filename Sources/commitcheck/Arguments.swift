@@ -147,6 +147,7 @@ struct ModelOptions {
         --lose K             allow K message losses
         --duplicate K        allow K message duplications
         --partition          allow one network partition into two groups
+        --fair-recovery      a crashed process whose role has recoveries left eventually recovers
         --max-states K       stop after K states with a partial report (default and at most 4,294,967,294)
         --threads K          worker threads (default: the number of cores); results do not depend on it
         --max-memory SIZE    stop before the explorer holds SIZE (e.g. 2G, 512M; default 85% of memory)
@@ -188,6 +189,9 @@ struct ModelOptions {
     case "--partition":
       try cursor.noValue()
       options.compile.partition = 1
+    case "--fair-recovery":
+      try cursor.noValue()
+      options.compile.fairRecovery = true
     case "--max-states":
       let v = try cursor.count()
       guard v > 0 else { throw UsageError(message: "--max-states must be at least 1") }

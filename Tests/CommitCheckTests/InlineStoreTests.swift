@@ -160,7 +160,7 @@ struct InlineStoreTests {
     for crashes in [false, true] {
       let model = try shippedWithFailures(name, crashes: crashes)
       let arena = explore(model, inline: false, threads: 1)
-      #expect(arena.stateCount > 100)
+      #expect(arena.stateCount > nontrivialStateCount(name))
       let fits = InlineSlot.escape(model.system.layout) != nil
       let back = movesBack(withEdges(model))
       for threads in [1, 2] {

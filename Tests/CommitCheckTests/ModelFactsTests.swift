@@ -28,14 +28,14 @@ struct ModelFactsTests {
     #expect(system.roles[0].startSends == [MessageSend(message: prepare, text: "Prepare")])
     #expect(system.roles[1].startSends.isEmpty)
 
-    // `on collecting receive Vote(yes: true) from p as collect_yes`, line 40: `yes += p`, then
-    // an `if` that sends the commit decision and goes to committed, or does neither.
+    // `on collecting receive Vote(yes: true) from p as collect_yes`, line 49: `yes += p`, then
+    // an `if` that logs, sends the commit decision and goes to committed, or does neither.
     let collect = try transition(system, "collect_yes")
     #expect(collect.trigger == "receive Vote(yes: true)")
     #expect(collect.guardText == nil)
-    #expect((collect.range.start.line, collect.range.start.column) == (40, 3))
+    #expect((collect.range.start.line, collect.range.start.column) == (49, 3))
     #expect(collect.reads == TransitionReads())
-    #expect(collect.writes.variables == [0] && collect.writes.messages == [decision])
+    #expect(collect.writes.variables == [0, 1] && collect.writes.messages == [decision])
     let committed = try #require(system.roles[0].states.firstIndex(of: "committed"))
     #expect(collect.paths == [
       TransitionPath(choice: 0, targets: [committed], sends: [MessageSend(message: decision, text: "Decision(commit: true)")]),

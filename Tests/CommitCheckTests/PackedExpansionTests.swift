@@ -45,7 +45,7 @@ struct PackedExpansionTests {
     let model = try shippedWithFailures(name, crashes: true)
     for keepEdges in [true, false] {
       let general = explore(model, packed: false, keepEdges: keepEdges, threads: 1, moveLimit: PackedMoves.moveLimit)
-      #expect(general.stateCount > 100)
+      #expect(general.stateCount > nontrivialStateCount(name))
       // A memo of 8 moves starts over again and again; two threads expand with two memos; a
       // memo dropped after 4 misses (where a process misses on half of the states) leaves
       // that process to the generator.

@@ -13,6 +13,8 @@ struct SymmetryTests {
     ("two-phase-tla", 3, "none"), ("two-phase-tla", 4, "none"),
     ("two-phase-commit", 3, "crash"), ("two-phase-commit", 4, "none"),
     ("seed-naive-two-phase-commit", 3, "none"), ("two-phase-commit", 3, "participant"),
+    // Participants that recover keep a decision history, part of their blocks.
+    ("two-phase-commit-presumed-abort", 3, "recover"),
   ]
 
   func options(_ n: Int, _ failure: String) -> CompileOptions {
@@ -20,6 +22,11 @@ struct SymmetryTests {
     o.parameters["N"] = n
     if failure == "crash" { o.crash["Coordinator"] = 1 }
     if failure == "participant" { o.crash["Participant"] = 1 }
+    if failure == "recover" {
+      o.crash["Participant"] = 1
+      o.recover["Participant"] = 1
+      o.fairRecovery = true
+    }
     return o
   }
 
