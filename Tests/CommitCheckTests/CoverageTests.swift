@@ -7,9 +7,13 @@ import Testing
 /// the verdict table, and what never fires or is never reached must be what `machines --explore`
 /// lists.
 struct CoverageTests {
-  /// The verdict table of the README (`ShippedModelTests.rows`, and TwoPhase.tla without failures).
+  /// The verdict table of the README (`ShippedModelTests.rows`, TwoPhase.tla and TCommit without
+  /// failures, presumed abort and its unforced variant with a coordinator crash).
   static let settings: [(model: String, failure: ShippedModelTests.Failure)] =
-    ShippedModelTests.rows.map { ($0.model, $0.failure) } + [("two-phase-tla", .none)]
+    ShippedModelTests.rows.map { ($0.model, $0.failure) } + [
+      ("two-phase-tla", .none), ("tcommit", .none), ("two-phase-commit-presumed-abort", .crashCoordinator),
+      ("two-phase-commit-presumed-abort-unforced", .crashCoordinator),
+    ]
 
   static func load(_ model: String, _ failure: ShippedModelTests.Failure, n: Int = 3) throws -> LoadedModel {
     var options = CompileOptions()
