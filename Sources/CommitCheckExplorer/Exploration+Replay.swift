@@ -1,4 +1,5 @@
 import CommitCheckModel
+import Foundation
 
 extension Exploration {
   /// The exploration again, on the arena, as far as `last` and every state a report names
@@ -60,11 +61,15 @@ extension Explorer {
   func replay(_ system: TransitionSystem, options: ExplorerOptions, states count: Int) -> Exploration {
     var options = options
     options.maxStates = count
-    // The limit stops a run once twice what it holds would pass it. The replay holds about as
-    // much per state as the inline table did (an index of 4-byte ids at the same load, the
-    // words and the parents: 20 to 28 bytes against 16 to 32), and never more states, so it may
-    // hold what the first run was allowed to: it must reach the states a report names.
-    options.maxMemory = options.maxMemory.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * options.maxMemory
+    // The replay must reach the states a report names, and never stores more than the first run
+    // did, but per state it holds up to about twice what the inline table did (an index of
+    // 4-byte ids at most half full, the words and the parents: 20 to 28 bytes, against 11 to 21
+    // for a slot of the table at most three quarters full). So it may hold twice the limit, but
+    // not past 90% of memory unless the limit itself is higher: the first run's table was given
+    // back before it starts.
+    let doubled = options.maxMemory.multipliedReportingOverflow(by: 2).overflow ? Int.max : 2 * options.maxMemory
+    let physical = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.9)
+    options.maxMemory = max(options.maxMemory, min(physical, doubled))
     options.keepEdges = false
     options.inlineStates = false
     options.timeout = nil
