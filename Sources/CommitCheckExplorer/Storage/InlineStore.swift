@@ -62,7 +62,7 @@ struct InlineStore: StateStorage {
   var bytes: Int { queue.bytes + tableSize * 8 }
   /// The queue grows in place within its mapping; the table doubles in place.
   func growthBytes(inserting n: Int) -> Int {
-    n * 8 + doublingBytes(size: tableSize, count: count, adding: n, quarters: 3) { $0 * 8 }
+    queue.growthBytes(adding: n) + doublingBytes(size: tableSize, count: count, adding: n, quarters: 3) { $0 * 8 }
   }
   var tableSize: Int { mask + 1 }
   var arena: ArenaView { queue.view(end: count) }
