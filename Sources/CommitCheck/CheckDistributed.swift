@@ -5,7 +5,7 @@ extension LoadedModel {
   /// Checks every property with the state space spread over the processes of an `mpirun` job
   /// (`joinDistributedRun()`): the report (on rank 0) has the states, transitions, depth,
   /// verdicts and traces a single process finds, for any number of processes. Symmetry
-  /// reduction and hash compaction are refused; `eventually` is left unknown.
+  /// reduction and hash compaction are refused.
   public func checkDistributed(world: DistributedWorld, options: ExplorerOptions,
                                progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError)
     -> DistributedCheck
