@@ -43,7 +43,11 @@ public func checkDistributed(_ system: TransitionSystem, file: String, source: S
   }).map { $0 == 0 ? nil : $0 - 1 }
   let blocked = p + 1, stuck = p + 2, failed = p + 3
   var termination: TerminationFinding = .fromFirstPass
-  if search.stopReason == nil, places[blocked] == nil, places[stuck] == nil, hasBackEdge {
+  // A single process with an `eventually` property keeps the edges from the start, and then
+  // decides termination by the components even where its first pass would have settled it (a
+  // one-state livelock found on the fly, or no move back).
+  let edgesKept = system.properties.contains { $0.kind == .eventually }
+  if search.stopReason == nil, places[blocked] == nil, edgesKept || (places[stuck] == nil && hasBackEdge) {
     termination = decideCycles(&search, limit: options.maxMemory / 4)
   }
   var eventually: [Int: DistributedSearch.EventuallyFinding] = [:]
