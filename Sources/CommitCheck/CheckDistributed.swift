@@ -11,7 +11,7 @@ extension LoadedModel {
     -> DistributedCheck
   {
     if options.symmetry != nil {
-      throw .invalidOption(option: "--symmetry", reason: "not supported with --mpi: the orbits' canonical forms would be partitioned, but a cycle of orbits needs the unreduced graph on one process")
+      throw .invalidOption(option: "--symmetry", reason: "not supported with --mpi: when the reduced graph has a cycle, a single process names one found by a depth-first search of the whole reduced graph and decides termination and 'eventually' without symmetry; a search spread over processes has no depth-first order to find the same cycle. Check without --symmetry: the processes together hold the unreduced states")
     }
     if options.compactHash {
       throw .invalidOption(option: "--compact-hash", reason: "not supported with --mpi: each process stores its states exactly, and traces are rebuilt from them")
