@@ -18,8 +18,9 @@ public struct DistributedCheck: Sendable {
 /// Checks every property with the state space spread over the job's processes (see
 /// `DistributedSearch` and `DistributedCycles`). The report is the one a single process makes,
 /// except `bytes/state`, which is what the partition store takes per state by its layout (the
-/// same for any number of processes), and `eventually`, left unknown. Symmetry reduction and
-/// hash compaction are refused before this is called (`refusal(of:)`).
+/// same for any number of processes). `eventually` properties are decided after termination
+/// (`DistributedEventually`). Symmetry reduction and hash compaction are refused before this is
+/// called (`refusal(of:)`).
 public func checkDistributed(_ system: TransitionSystem, file: String, source: String, warnings: [Diagnostic],
                              world: DistributedWorld, options: ExplorerOptions,
                              progress: (ExplorationProgress) -> Void = { _ in }) -> DistributedCheck {
@@ -31,15 +32,31 @@ public func checkDistributed(_ system: TransitionSystem, file: String, source: S
   let transitions = Int(sums[0])
   let hasBackEdge = sums[1] > 0
   // The named states: each one's smallest global id over the ranks, then where it lives.
-  let local = search.firstViolation + [search.firstBlocked, search.firstStuck, search.firstError]
+  var local = search.firstViolation + [search.firstBlocked, search.firstStuck, search.firstError]
+  if search.stopReason == .maxStates, let cut = search.cut {
+    // The states from the cut on were expanded here but not by a single process.
+    local = local.map { first in first.flatMap { $0.global < cut ? $0 : nil } }
+  }
   let firsts = world.minimum(local.map { $0?.global ?? UInt64.max })
   let places = world.maximum(zip(local, firsts).map { mine, first in
     mine.map { $0.global == first ? (UInt64(world.rank) << 32 | UInt64($0.local)) + 1 : 0 } ?? 0
   }).map { $0 == 0 ? nil : $0 - 1 }
   let blocked = p + 1, stuck = p + 2, failed = p + 3
   var termination: TerminationFinding = .fromFirstPass
-  if search.stopReason == nil, places[blocked] == nil, places[stuck] == nil, hasBackEdge {
+  // A single process with an `eventually` property keeps the edges from the start, and then
+  // decides termination by the components even where its first pass would have settled it (a
+  // one-state livelock found on the fly, or no move back).
+  let edgesKept = system.properties.contains { $0.kind == .eventually }
+  if search.stopReason == nil, places[blocked] == nil, edgesKept || (places[stuck] == nil && hasBackEdge) {
     termination = decideCycles(&search, limit: options.maxMemory / 4)
+  }
+  var eventually: [Int: DistributedSearch.EventuallyFinding] = [:]
+  if search.stopReason == nil {
+    for i in system.properties.indices where system.properties[i].kind == .eventually {
+      let finding = search.decideEventually(i, limit: options.maxMemory / 4)
+      if case .stopped = finding { break }
+      eventually[i] = finding
+    }
   }
   // The paths to every named state, and to the livelock's cycle, from their owners.
   var paths: [[PathStep]] = []
@@ -53,7 +70,7 @@ public func checkDistributed(_ system: TransitionSystem, file: String, source: S
   var code: UInt64 = 0
   if world.rank == 0 {
     var report = witnessReport(system, paths: paths, firsts: firsts, termination: termination,
-                               hasBackEdge: hasBackEdge, stopReason: search.stopReason, failed: failed,
+                               eventually: eventually, hasBackEdge: hasBackEdge, stopReason: search.stopReason, failed: failed,
                                file: file, source: source, warnings: warnings)
     report.states = total
     report.transitions = transitions
@@ -81,10 +98,11 @@ enum TerminationFinding {
 }
 
 private func decideCycles(_ search: inout DistributedSearch, limit: Int) -> TerminationFinding {
-  guard search.peel() else { return .stopped }
-  let (count, lone) = search.residual()
+  var marks = search.takeTerminationMarks()
+  guard search.peel(&marks) else { return .stopped }
+  let (count, lone) = search.residual(marks)
   if count == 0 && lone == UInt64.max { return .acyclic }
-  guard let core = search.gatherCore(loneLoop: lone, limit: limit) else {
+  guard let core = search.gatherCore(marks, loneLoop: lone, limit: limit) else {
     return .unknown("the state graph has cycles, and the \(count) states left after peeling (with their moves) would take more than a quarter of --max-memory on one process")
   }
   // Rank 0 finds where the livelock's cycle starts; every rank learns it.
@@ -110,8 +128,9 @@ struct PathStep {
 }
 
 /// The path from an initial state to the state at `place` (`rank << 32 | local id`), walked
-/// back one parent at a time, each step broadcast by the rank that holds it. Collective.
-private func path(from place: UInt64, _ search: DistributedSearch) -> [PathStep] {
+/// back one parent at a time (`parents`, by local id: the search's, or another search's over the
+/// same states), each step broadcast by the rank that holds it. Collective.
+func path(from place: UInt64, _ search: DistributedSearch, parents: [UInt64]? = nil) -> [PathStep] {
   let w = search.w
   var steps: [PathStep] = []
   var at = place
@@ -120,7 +139,7 @@ private func path(from place: UInt64, _ search: DistributedSearch) -> [PathStep]
     var message: [UInt64] = []
     if search.world.rank == root {
       let id = Int(at & 0xFFFF_FFFF)
-      message = Array(search.store.state(id)) + [search.store.global[id], search.store.parent[id]]
+      message = Array(search.store.state(id)) + [search.store.global[id], (parents ?? search.store.parent)[id]]
     }
     message = search.world.broadcast(message, count: w + 2, root: root)
     steps.append(PathStep(words: Array(message[0..<w]), global: message[w]))
@@ -193,7 +212,8 @@ struct WitnessParts {
 
 /// The report rank 0 makes from the witness exploration.
 private func witnessReport(_ system: TransitionSystem, paths: [[PathStep]], firsts: [UInt64],
-                           termination: TerminationFinding, hasBackEdge: Bool, stopReason: StopReason?,
+                           termination: TerminationFinding, eventually: [Int: DistributedSearch.EventuallyFinding],
+                           hasBackEdge: Bool, stopReason: StopReason?,
                            failed: Int, file: String, source: String, warnings: [Diagnostic]) -> CheckReport {
   var core: [DistributedSearch.CoreState] = []
   if case .core(let gathered, _) = termination { core = gathered }
@@ -219,17 +239,47 @@ private func witnessReport(_ system: TransitionSystem, paths: [[PathStep]], firs
   var report = CheckReport(exploration: ex, file: file, source: source, warnings: warnings)
   report.countsOrbits = false
   for k in report.properties.indices {
-    if report.properties[k].category == .eventually {
-      report.properties[k].verdict = .unknown
-      report.properties[k].kind = nil
-      report.properties[k].trace = nil
-      report.properties[k].notes = ["'eventually' is not decided under --mpi"]
+    // The model's properties follow atomicity and termination; one not analysed (the run
+    // stopped first) keeps the witness's verdict, unknown.
+    if report.properties[k].category == .eventually, let finding = eventually[k - 2] {
+      switch finding {
+      case .holds:
+        (report.properties[k].verdict, report.properties[k].kind) = (.holds, nil)
+        (report.properties[k].trace, report.properties[k].notes) = (nil, [])
+      case .violated(let path, let loopStart):
+        report.properties[k] = eventuallyViolation(system, k - 2, along: path, loopStart: loopStart)
+      case .unknown(let reason):
+        (report.properties[k].verdict, report.properties[k].kind) = (.unknown, nil)
+        (report.properties[k].trace, report.properties[k].notes) = (nil, [reason])
+      case .stopped:
+        break
+      }
     }
     if report.properties[k].category == .termination, case .unknown(let reason) = termination {
       report.properties[k].notes = [reason]
     }
   }
   return report
+}
+
+/// `eventually` property `i` violated along the states of `path` (a livelock's cycle returns to
+/// step `loopStart`), as a single process words it.
+private func eventuallyViolation(_ system: TransitionSystem, _ i: Int, along path: [[UInt64]], loopStart: Int?)
+  -> PropertyResult
+{
+  var states: [[UInt64]] = []
+  var index: [[UInt64]: UInt32] = [:]
+  let ids = path.map { words in
+    if let k = index[words] { return k }
+    index[words] = UInt32(states.count)
+    states.append(words)
+    return UInt32(states.count - 1)
+  }
+  let witness = Exploration.witness(
+    of: system, states: states, parents: Array(repeating: UInt32.max, count: states.count), edges: nil,
+    firstViolation: Array(repeating: nil, count: system.properties.count + 1), firstBlocked: nil, firstStuck: nil,
+    hasBackEdge: false, stopReason: nil, runtimeError: nil)
+  return witness.eventuallyViolation(i, along: ids, loopStart: loopStart)
 }
 
 /// The model error met on `slots`, found again by evaluating the properties and moves as the

@@ -17,7 +17,24 @@ import Foundation
 /// on rank 0, which runs the single-process analysis (strongly connected components under weak
 /// fairness) on them; when they would take more than a quarter of the memory limit, the verdict
 /// is left unknown, with the reason.
+///
+/// The same peeling serves `eventually` (`DistributedEventually`), over other candidates: the
+/// candidates and in-degrees are a `CycleMarks` the caller fills.
 extension DistributedSearch {
+  /// Per local state: `PartitionStore.Flag` bits (candidate, fair loop, peeled) and the protocol
+  /// moves into it from other candidates.
+  struct CycleMarks {
+    var flags: [UInt8]
+    var inDegree: [UInt32]
+  }
+
+  /// The termination analysis's marks, which the search filled in the store (moved out of it:
+  /// the search is over).
+  mutating func takeTerminationMarks() -> CycleMarks {
+    defer { (store.flags, store.inDegree) = ([], []) }
+    return CycleMarks(flags: store.flags, inDegree: store.inDegree)
+  }
+
   /// A gathered state: its global id and location, its words, and its moves (each target's
   /// words and the action).
   struct CoreState {
@@ -28,11 +45,11 @@ extension DistributedSearch {
   }
 
   /// Peels the candidates; false when a limit or a signal stopped it (`stopReason` says which).
-  mutating func peel() -> Bool {
+  mutating func peel(_ marks: inout CycleMarks) -> Bool {
     var queue: [Int] = []
     for id in 0..<store.count
-    where store.flags[id] & PartitionStore.Flag.candidate != 0 && store.inDegree[id] == 0 {
-      store.flags[id] |= PartitionStore.Flag.peeled
+    where marks.flags[id] & PartitionStore.Flag.candidate != 0 && marks.inDegree[id] == 0 {
+      marks.flags[id] |= PartitionStore.Flag.peeled
       queue.append(id)
     }
     var slots = [Int](repeating: 0, count: system.layout.slotCount)
@@ -55,11 +72,11 @@ extension DistributedSearch {
           let words = UnsafeBufferPointer(rebasing: data[k..<(k + w)])
           k += w
           guard let id = store.find(words, hash: PartitionStore.hash(words)) else { continue }
-          let f = store.flags[id]
+          let f = marks.flags[id]
           guard f & PartitionStore.Flag.candidate != 0, f & PartitionStore.Flag.peeled == 0 else { continue }
-          store.inDegree[id] -= 1
-          if store.inDegree[id] == 0 {
-            store.flags[id] |= PartitionStore.Flag.peeled
+          marks.inDegree[id] -= 1
+          if marks.inDegree[id] == 0 {
+            marks.flags[id] |= PartitionStore.Flag.peeled
             queue.append(id)
           }
         }
@@ -73,7 +90,7 @@ extension DistributedSearch {
     }
   }
 
-  private func stopCodeForPeeling() -> UInt64 {
+  func stopCodeForPeeling() -> UInt64 {
     if let stop = options.stop, stop.requested != 0 { return 4 }
     if let timeout = options.timeout, Date().timeIntervalSince(started) >= timeout { return 3 }
     return 0
@@ -81,13 +98,13 @@ extension DistributedSearch {
 
   /// The residual's size over all ranks, and the smallest global id of a fair one-state cycle
   /// outside it (`UInt64.max` for none).
-  func residual() -> (count: Int, loneLoop: UInt64) {
+  func residual(_ marks: CycleMarks) -> (count: Int, loneLoop: UInt64) {
     var count: UInt64 = 0
     var lone = UInt64.max
-    for id in 0..<store.count where store.flags[id] & PartitionStore.Flag.candidate != 0 {
-      if store.flags[id] & PartitionStore.Flag.peeled == 0 {
+    for id in 0..<store.count where marks.flags[id] & PartitionStore.Flag.candidate != 0 {
+      if marks.flags[id] & PartitionStore.Flag.peeled == 0 {
         count += 1
-      } else if store.flags[id] & PartitionStore.Flag.fairLoop != 0 {
+      } else if marks.flags[id] & PartitionStore.Flag.fairLoop != 0 {
         lone = min(lone, store.global[id])
       }
     }
@@ -96,11 +113,11 @@ extension DistributedSearch {
 
   /// The residual states and the given one-state cycle with their moves, on rank 0 (empty on
   /// the others); nil on every rank when they would pass `limit` bytes.
-  func gatherCore(loneLoop: UInt64, limit: Int) -> [CoreState]? {
+  func gatherCore(_ marks: CycleMarks, loneLoop: UInt64, limit: Int) -> [CoreState]? {
     var words: [UInt64] = []
     var slots = [Int](repeating: 0, count: system.layout.slotCount)
-    for id in 0..<store.count where store.flags[id] & PartitionStore.Flag.candidate != 0 {
-      guard store.flags[id] & PartitionStore.Flag.peeled == 0 || store.global[id] == loneLoop else { continue }
+    for id in 0..<store.count where marks.flags[id] & PartitionStore.Flag.candidate != 0 {
+      guard marks.flags[id] & PartitionStore.Flag.peeled == 0 || store.global[id] == loneLoop else { continue }
       words.append(store.global[id])
       words.append(UInt64(world.rank) << 32 | UInt64(id))
       words.append(contentsOf: store.state(id))

@@ -14,7 +14,7 @@ import Foundation
 /// level L + 1 in the order of the key (parent's id, index of the move among the parent's moves),
 /// taking for each state its smallest key (its first discovery). Each successor here carries its
 /// key, its owner keeps the smallest, and once level L is done the keys are ranked across the
-/// ranks (`numberNextLevel`), giving each state its single-process id. So the first violation
+/// ranks (`rank(keys:parents:first:)`), giving each state its single-process id. So the first violation
 /// of each invariant, the first blocked state, the parents, and every trace are the ones a single
 /// process finds, for any number of ranks.
 struct DistributedSearch {
@@ -37,10 +37,12 @@ struct DistributedSearch {
   var levelBase: UInt64 = 0
   var levelCount: UInt64 = 0
   var level = 0
+  /// How many distinct initial states there are (global ids below it).
+  var initialCount: UInt64 = 0
   /// Figures summed over the ranks once the search ends.
   var transitions = 0
   /// Transitions of the levels before this one, and whether a state of this level met a model
-  /// error (the level is still expanded to its end, see `stopAtModelError`).
+  /// error (the level is still expanded to its end, see `stop(at:keys:reason:)`).
   var transitionsBefore = 0
   var failing = false
   var hasBackEdge = false
@@ -53,6 +55,9 @@ struct DistributedSearch {
   var firstBlocked: (global: UInt64, local: Int)?
   var firstStuck: (global: UInt64, local: Int)?
   var firstError: (global: UInt64, local: Int)?
+  /// Where a stop at the state limit or a model error cut the last level: the number of the
+  /// first state a single process did not merge.
+  var cut: UInt64?
 
   init(world: DistributedWorld, system: TransitionSystem, options: ExplorerOptions) {
     self.world = world
@@ -81,11 +86,21 @@ struct DistributedSearch {
   static let moveLimit = 1 << 16
 
   /// Explores until every state is expanded, a limit stops it, or a model error.
+  ///
+  /// `--max-states` and model errors stop where a single process does (`stop(at:keys:reason:)`):
+  /// a level is expanded to its end, then the first state a single process would not have
+  /// merged is found from the keys.
   mutating func explore(progress: (ExplorationProgress) -> Void) {
     guard insertInitialStates() else { return }
     var lastReport = started
     while true {
       depth = level
+      // A single process checks the limit before merging each state: with the states up to this
+      // level stored, it merges none of this level.
+      if levelBase + levelCount >= UInt64(options.maxStates) {
+        stop(at: levelBase, keys: [], reason: .maxStates)
+        return
+      }
       // Expand this level in batches; every rank takes part in every exchange.
       var next = levelStart
       while true {
@@ -102,10 +117,6 @@ struct DistributedSearch {
           stopReason = reason
           return
         }
-        if stored >= options.maxStates {
-          stopReason = .maxStates
-          return
-        }
         let now = Date()
         if world.rank == 0, now.timeIntervalSince(lastReport) >= 0.25 {
           lastReport = now
@@ -114,12 +125,28 @@ struct DistributedSearch {
         failing = failing || code[2] != 0
         if code[1] == 0 { break }
       }
-      if failing {
-        stopAtModelError()
+      // Number the next level (its keys kept: a stop inside this level counts by them).
+      let found = levelEnd..<store.count
+      let keys = found.map { store.global[$0] }
+      let first = levelBase + levelCount
+      let (numbers, count) = rank(keys: keys, parents: levelBase..<first, first: first)
+      var cut: (at: UInt64, reason: StopReason)?
+      if failing { cut = (world.minimum([firstError?.global ?? UInt64.max])[0], .runtimeError) }
+      if first + count >= UInt64(options.maxStates) {
+        // The single process stores its `maxStates`-th state (number maxStates - 1) while
+        // merging that state's parent, and stops before merging the next state. At an equal
+        // place the limit comes first: it is checked before a state's error is looked at.
+        let target = UInt64(options.maxStates) - 1
+        let mine = zip(numbers, keys).first { $0.0 == target }.map { ($0.1 >> 16) + 1 } ?? 0
+        let at = world.maximum([mine])[0]
+        if cut == nil || at <= cut!.at { cut = (at, .maxStates) }
+      }
+      if let cut {
+        stop(at: cut.at, keys: keys, reason: cut.reason)
         return
       }
-      let count = numberNextLevel()
       if count == 0 { return }
+      for (k, id) in found.enumerated() { store.global[id] = numbers[k] }
       transitionsBefore = transitions
       levelBase += levelCount
       levelCount = count
@@ -129,24 +156,25 @@ struct DistributedSearch {
     }
   }
 
-  /// A model error on this level: a single process stops at the first failing state in its
-  /// order, having merged the states before it. The level was expanded to its end, so this
-  /// counts what the states before it found: the next level's states whose smallest key is
-  /// theirs, and their moves. So the figures of the report are a single process's too.
-  private mutating func stopAtModelError() {
-    let failed = world.minimum([firstError?.global ?? UInt64.max])[0]
+  /// Stops where a single process stops on this level: before merging the state numbered
+  /// `cut` (a model error's state, or the one after the state limit was reached), having
+  /// merged the states before it. The level was expanded to its end, so this counts what the
+  /// states before it found: the next level's states whose smallest key (`keys`) is theirs,
+  /// and their moves. So the figures of the report are a single process's too.
+  private mutating func stop(at cut: UInt64, keys: [UInt64], reason: StopReason) {
     var found: UInt64 = 0
-    for id in levelEnd..<store.count where store.global[id] >> 16 < failed { found += 1 }
+    for key in keys where key >> 16 < cut { found += 1 }
     var moves = transitionsBefore
     var slots = [Int](repeating: 0, count: system.layout.slotCount)
-    for id in levelStart..<levelEnd where store.global[id] < failed {
+    for id in levelStart..<levelEnd where store.global[id] < cut {
       forEachMove(of: id, slots: &slots) { _, _ in moves += 1 }
     }
     transitions = moves
     totalStates = Int(levelBase + levelCount + world.sum([found])[0])
-    // A single process sets the depth when it finishes a state: the failing one does not.
-    depth = failed == levelBase ? max(0, level - 1) : level
-    stopReason = .runtimeError
+    // A single process sets the depth when it finishes a state: the one at the cut it does not.
+    depth = cut == levelBase ? max(0, level - 1) : level
+    stopReason = reason
+    self.cut = cut
   }
 
   /// The limit codes, the most urgent highest (the maximum over the ranks wins).
@@ -193,6 +221,7 @@ struct DistributedSearch {
       global += 1
     }
     levelCount = global
+    initialCount = global
     levelEnd = store.count
     totalStates = Int(global)
     return true
@@ -216,7 +245,10 @@ struct DistributedSearch {
       expander.expand(ids, words: words, wordsPerState: w) { id, facts, successors, actions in
         let g = store.global[id]
         if facts.atomicityViolated { note(&firstViolation[0], g, id) }
-        if facts.liveUndecided { store.flags[id] |= PartitionStore.Flag.candidate }
+        // As in a single process: under fair recovery, a state a recovery must leave is no
+        // candidate for blocking or a livelock.
+        let candidate = facts.liveUndecided && !facts.recoveryForced
+        if candidate { store.flags[id] |= PartitionStore.Flag.candidate }
         for i in facts.violated { note(&firstViolation[i + 1], g, id) }
         if facts.error != nil {
           note(&firstError, g, id)
@@ -227,7 +259,7 @@ struct DistributedSearch {
         var selfLoops = 0
         enabled.removeAll(keepingCapacity: true)
         looping.removeAll(keepingCapacity: true)
-        let source = UInt64(id) | (facts.liveUndecided ? Move.fromCandidate : 0)
+        let source = UInt64(id) | (candidate ? Move.fromCandidate : 0)
         let current = id * w
         for k in 0..<actions.count {
           let action = actions[k]
@@ -252,7 +284,7 @@ struct DistributedSearch {
           outgoing[dest].append(source | (isProtocol ? Move.protocolMove : 0))
         }
         transitions += actions.count
-        if facts.liveUndecided {
+        if candidate {
           if protocolMoves == 0 { note(&firstBlocked, g, id) }
           if protocolMoves > 0, selfLoops == protocolMoves { note(&firstStuck, g, id) }
           if selfLoops > 0, enabled.allSatisfy({ looping.contains($0) }) {
@@ -310,35 +342,35 @@ struct DistributedSearch {
     }
   }
 
-  /// Gives the states found on the next level their single-process ids: each key goes to the
-  /// rank that ranks its range of parents, which sorts them; the ranges' sizes, summed across
-  /// the ranks, give each range's first id; the ids go back to the states' owners. Returns the
-  /// next level's size.
-  private mutating func numberNextLevel() -> UInt64 {
+  /// Numbers states by their keys (parent's number << 16 | move index) across the ranks, the
+  /// smallest key first: each key goes to the rank that ranks its range of `parents`, which sorts
+  /// them; the ranges' sizes, summed across the ranks, give each range its first number
+  /// (`first` for the first range); the numbers go back to the keys' ranks. Returns the numbers
+  /// of this rank's `keys`, in order, and how many keys all ranks gave. Collective.
+  func rank(keys: [UInt64], parents: Range<UInt64>, first: UInt64) -> (numbers: [UInt64], total: UInt64) {
     let ranks = UInt64(world.size)
-    let found = levelEnd..<store.count
+    let parentCount = UInt64(parents.count)
     var outgoing = [[UInt64]](repeating: [], count: world.size)
     var sentTo = [[Int]](repeating: [], count: world.size)
-    for id in found {
-      let key = store.global[id]
-      let parent = key >> 16
-      let range = levelCount == 0 ? 0 : Int((parent - levelBase) * ranks / levelCount)
+    for (k, key) in keys.enumerated() {
+      let range = parentCount == 0 ? 0 : Int(((key >> 16) - parents.lowerBound) * ranks / parentCount)
       outgoing[range].append(key)
-      sentTo[range].append(id)
+      sentTo[range].append(k)
     }
-    let (keys, starts) = world.exchange(outgoing)
-    let order = keys.indices.sorted { keys[$0] < keys[$1] }
+    let (received, starts) = world.exchange(outgoing)
+    let order = received.indices.sorted { received[$0] < received[$1] }
     var sizes = [UInt64](repeating: 0, count: world.size)
-    sizes[world.rank] = UInt64(keys.count)
+    sizes[world.rank] = UInt64(received.count)
     sizes = world.sum(sizes)
-    let first = levelBase + levelCount + sizes[..<world.rank].reduce(0, +)
-    var ids = [UInt64](repeating: 0, count: keys.count)
-    for (place, k) in order.enumerated() { ids[k] = first + UInt64(place) }
+    let start = first + sizes[..<world.rank].reduce(0, +)
+    var ids = [UInt64](repeating: 0, count: received.count)
+    for (place, k) in order.enumerated() { ids[k] = start + UInt64(place) }
     let replies = (0..<world.size).map { Array(ids[starts[$0]..<starts[$0 + 1]]) }
     let (back, backStarts) = world.exchange(replies)
+    var numbers = [UInt64](repeating: 0, count: keys.count)
     for range in 0..<world.size {
-      for (k, id) in sentTo[range].enumerated() { store.global[id] = back[backStarts[range] + k] }
+      for (k, at) in sentTo[range].enumerated() { numbers[at] = back[backStarts[range] + k] }
     }
-    return sizes.reduce(0, +)
+    return (numbers, sizes.reduce(0, +))
   }
 }

@@ -27,7 +27,8 @@ struct PartitionStore {
   static let noParent = UInt64.max
 
   enum Flag {
-    /// A live process has not decided (a member of the termination analysis).
+    /// A live process has not decided, and no recovery is forced (a member of the termination
+    /// analysis).
     static let candidate: UInt8 = 1
     /// Every protocol unit enabled here has a self-loop: staying is a weakly fair run.
     static let fairLoop: UInt8 = 2

@@ -46,6 +46,19 @@ extension Exploration {
   }
 }
 
+extension Exploration {
+  /// The fair cycle a single process's `eventually` analysis finds among the witness's first
+  /// `count` states (with their edges): over protocol moves, in the strongly connected
+  /// component with the smallest state that admits one. Nil when none does.
+  package func firstFairCycle(amongFirst count: Int) -> [UInt32]? {
+    let members = (0..<UInt32(count)).map { $0 }
+    for component in nontrivialComponents(members, member: { $0 < count }) {
+      if let cycle = fairCycle(component) { return cycle }
+    }
+    return nil
+  }
+}
+
 extension ExplorationProgress {
   /// A progress snapshot made by another module's search (the distributed one).
   package static func figures(states: Int, depth: Int, seconds: Double, bytes: Int) -> ExplorationProgress {

@@ -17,6 +17,9 @@ package final class PackedExpander {
   package struct Facts {
     package var atomicityViolated = false
     package var liveUndecided = false
+    /// Under fair recovery, a crashed process may still recover here: no fair run ends or
+    /// cycles here, so the state is neither blocked nor on a livelock.
+    package var recoveryForced = false
     /// The invariants (indices into `system.properties`) the state violates.
     package var violated: [Int] = []
     /// The model error met here; the state's successors are then not given.
@@ -39,7 +42,8 @@ package final class PackedExpander {
       var violation = 0
       for k in 0..<out.sources.count {
         let info = out.info[k]
-        var facts = Facts(atomicityViolated: info.atomicityViolated, liveUndecided: info.liveUndecided)
+        var facts = Facts(atomicityViolated: info.atomicityViolated, liveUndecided: info.liveUndecided,
+                          recoveryForced: info.recoveryForced)
         for v in violation..<(violation + Int(info.violations)) { facts.violated.append(Int(out.violations[v])) }
         violation += Int(info.violations)
         next = out.sources[k] + 1

@@ -146,11 +146,7 @@ extension Exploration {
       let id = queue[head]
       head += 1
       if !hasProtocolMove[Int(id)] && !isForced(id) {
-        result.verdict = .violated
-        result.kind = .blocked
-        result.trace = trace(along: restrictedPath(to: id, parent))
-        result.notes = ["no move of the protocol is enabled here, and '\(name)' never held"]
-        return result
+        return eventuallyViolation(i, along: restrictedPath(to: id, parent), loopStart: nil)
       }
       for e in edges(of: id) {
         let t = edgeTargets[e]
@@ -162,15 +158,22 @@ extension Exploration {
     }
     for component in nontrivialComponents(queue.filter { !isForced($0) }, member: { inside[Int($0)] && !isForced($0) }) {
       if let cycle = fairCycle(component) {
-        result.verdict = .violated
-        result.kind = .livelock
         let prefix = restrictedPath(to: cycle[0], parent)
-        result.trace = trace(along: prefix + cycle.dropFirst(), loopStart: prefix.count - 1)
-        result.notes = ["a fair cycle on which '\(name)' never holds"]
-        return result
+        return eventuallyViolation(i, along: prefix + cycle.dropFirst(), loopStart: prefix.count - 1)
       }
     }
     return result
+  }
+
+  /// `eventually` property `i` violated along `path`, a path of states where it never holds
+  /// from an initial state: blocked at its end, or, with `loopStart`, on the fair cycle from
+  /// that step back to it.
+  package func eventuallyViolation(_ i: Int, along path: [UInt32], loopStart: Int?) -> PropertyResult {
+    let name = system.properties[i].name
+    return PropertyResult(name: name, category: .eventually, verdict: .violated,
+                          kind: loopStart == nil ? .blocked : .livelock, trace: trace(along: path, loopStart: loopStart),
+                          notes: [loopStart == nil ? "no move of the protocol is enabled here, and '\(name)' never held"
+                                    : "a fair cycle on which '\(name)' never holds"])
   }
 
   /// Whether fair recovery forces a move out of `slots`: a crashed process may still recover.
