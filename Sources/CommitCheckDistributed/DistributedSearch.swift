@@ -286,8 +286,10 @@ struct DistributedSearch {
         transitions += actions.count
         if candidate {
           if protocolMoves == 0 { note(&firstBlocked, g, id) }
-          if protocolMoves > 0, selfLoops == protocolMoves { note(&firstStuck, g, id) }
+          // A self-loop for every enabled fairness unit: a livelock of one state, as a single
+          // process finds it (`SourceInfo.fairLoop`).
           if selfLoops > 0, enabled.allSatisfy({ looping.contains($0) }) {
+            note(&firstStuck, g, id)
             store.flags[id] |= PartitionStore.Flag.fairLoop
           }
         }

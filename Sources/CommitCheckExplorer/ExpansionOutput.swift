@@ -5,6 +5,10 @@ struct SourceInfo {
   var successors: Int32 = 0
   var protocolMoves: Int32 = 0
   var selfLoops: Int32 = 0
+  /// A weakly fair run may stay here forever: every enabled protocol move's fairness unit (its
+  /// process, transition and message) has a self-loop here, so each can be taken without
+  /// leaving (see `noteFairLoop`).
+  var fairLoop = false
   var liveUndecided = false
   /// Under fair recovery, a crashed process may still recover here: the run cannot end here.
   var recoveryForced = false
@@ -18,6 +22,29 @@ struct SourceInfo {
   var violations: Int32 = 0
   /// A model error stopped the expansion here (the worker's `error`).
   var failed = false
+}
+
+extension SourceInfo {
+  /// Sets `fairLoop` for a state whose moves are `actions[start...]`, the self-loops among them
+  /// listed (by index, last) in `loops`. Only a state with a protocol self-loop can be one; a
+  /// unit's other moves may leave (a `choose` branch that stays and one that goes).
+  mutating func noteFairLoop(actions: RawList<Action>, from start: Int, loops: RawList<Int32>) {
+    guard selfLoops > 0 else { return }
+    if selfLoops == protocolMoves {
+      fairLoop = true
+      return
+    }
+    var looping: [Int64] = []
+    var k = loops.count - 1
+    while k >= 0 && Int(loops[k]) >= start {
+      let action = actions[Int(loops[k])]
+      if !action.kind.isFailure { looping.append(action.fairnessUnit) }
+      k -= 1
+    }
+    fairLoop = (start..<actions.count).allSatisfy { m in
+      actions[m].kind.isFailure || looping.contains(actions[m].fairnessUnit)
+    }
+  }
 }
 
 /// What the expansion of a chunk hands to the merge: the successors' packed words and actions,

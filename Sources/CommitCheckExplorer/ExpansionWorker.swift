@@ -121,6 +121,7 @@ final class ExpansionWorker {
           }
         }
         facts.successors = Int32(out.actions.count - start)
+        facts.noteFairLoop(actions: out.actions, from: start, loops: out.selfLoops)
       } catch {
         // The merge stops at this state, so its partial successors are never read.
         out.error = error

@@ -58,11 +58,12 @@ struct MergeRun {
     ex.transitions += Int(info.successors)
     if keepEdges { ex.hasProtocolMove.append(info.protocolMoves > 0) }
     if info.liveUndecided && !info.recoveryForced {
-      // No protocol move at all: blocked. Only self-loops: every enabled move is taken on the
-      // loop, so staying forever is a weakly fair run: a livelock of one state. Under fair
-      // recovery neither, while a crashed process may still recover: its recovery is forced.
+      // No protocol move at all: blocked. A self-loop for every enabled fairness unit: each
+      // can be taken without leaving, so staying forever is a weakly fair run: a livelock of
+      // one state (`SourceInfo.fairLoop`). Under fair recovery neither, while a crashed process
+      // may still recover: its recovery is forced.
       if info.protocolMoves == 0, ex.firstBlocked == nil { ex.firstBlocked = source }
-      if info.protocolMoves > 0, info.selfLoops == info.protocolMoves, ex.firstStuck == nil {
+      if info.fairLoop, ex.firstStuck == nil {
         ex.firstStuck = source
       }
     }

@@ -140,6 +140,7 @@ extension PackedMoves {
         }
       }
       facts.successors = Int32(lists.actions.count - start)
+      facts.noteFairLoop(actions: lists.actions, from: start, loops: lists.selfLoops)
     } catch {
       // The merge stops at this state, so its partial successors are never read.
       out.error = error

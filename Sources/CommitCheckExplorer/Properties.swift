@@ -74,7 +74,8 @@ extension Exploration {
         let generator = SuccessorGenerator(system)
         let undecided = system.processes.indices.filter { generator.isLiveUndecided(slots, process: $0) }
           .map { system.processes[$0].name }
-        result.notes = ["every enabled move returns to this state, where \(undecided.joined(separator: ", ")) never decides"]
+        result.notes = ["a fair run can stay in this state forever (every enabled transition has a move back to it), "
+          + "where \(undecided.joined(separator: ", ")) never decides"]
       } else if hasBackEdge {
         result.verdict = .unknown
         result.notes = [compactHash
