@@ -25,25 +25,37 @@ struct SourceInfo {
 }
 
 extension SourceInfo {
-  /// Sets `fairLoop` for a state whose moves are `actions[start...]`, the self-loops among them
-  /// listed (by index, last) in `loops`. Only a state with a protocol self-loop can be one; a
+  /// Sets `fairLoop` for a state whose moves are `actions[start...]`, listed by index (last) in
+  /// `loops` (its self-loops) and `others`. Only a state with a protocol self-loop can be one; a
   /// unit's other moves may leave (a `choose` branch that stays and one that goes).
-  mutating func noteFairLoop(actions: RawList<Action>, from start: Int, loops: RawList<Int32>) {
-    guard selfLoops > 0 else { return }
+  mutating func noteFairLoop(actions: RawList<Action>, from start: Int, loops: RawList<Int32>, others: RawList<Int32>) {
+    // Only the merge's livelock check reads it, for a live undecided state.
+    guard selfLoops > 0 && liveUndecided else { return }
     if selfLoops == protocolMoves {
       fairLoop = true
       return
     }
-    var looping: [Int64] = []
-    var k = loops.count - 1
-    while k >= 0 && Int(loops[k]) >= start {
-      let action = actions[Int(loops[k])]
-      if !action.kind.isFailure { looping.append(action.fairnessUnit) }
+    // The state's self-loops are the last of `loops`, its other moves the last of `others`;
+    // a few self-loops at most, so each other move's unit is looked for among them (no
+    // allocation: this runs on many states, and the first move that leaves usually decides).
+    var first = loops.count
+    while first > 0 && Int(loops[first - 1]) >= start { first -= 1 }
+    var k = others.count - 1
+    while k >= 0 && Int(others[k]) >= start {
+      let move = actions[Int(others[k])]
       k -= 1
+      if move.kind.isFailure { continue }
+      var looped = false
+      for l in first..<loops.count {
+        let loop = actions[Int(loops[l])]
+        if !loop.kind.isFailure && loop.fairnessUnit == move.fairnessUnit {
+          looped = true
+          break
+        }
+      }
+      if !looped { return }
     }
-    fairLoop = (start..<actions.count).allSatisfy { m in
-      actions[m].kind.isFailure || looping.contains(actions[m].fairnessUnit)
-    }
+    fairLoop = true
   }
 }
 
@@ -78,9 +90,6 @@ final class ExpansionOutput {
   /// After the lookups, per successor still unknown (in `unresolved`'s order): where its
   /// lookup ended, a hint for the insert, valid while the store's generation is `generation`.
   @exclusivity(unchecked) var hints = RawList<Int>()
-  /// With inline storage: the chunk's successors listed so far, a small open-addressing table
-  /// (see `InlineStore.lookUp`).
-  @exclusivity(unchecked) var seen = RawList<UInt64>()
   @exclusivity(unchecked) var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
   @exclusivity(unchecked) var violations = RawList<Int32>()
@@ -97,14 +106,13 @@ final class ExpansionOutput {
     selfLoops.free()
     unresolved.free()
     hints.free()
-    seen.free()
     violations.free()
   }
 
   /// The bytes its lists hold.
   var bytes: Int {
     sources.bytes + info.bytes + words.bytes + actions.bytes + targets.bytes + pending.bytes + selfLoops.bytes
-      + unresolved.bytes + hints.bytes + seen.bytes + violations.bytes
+      + unresolved.bytes + hints.bytes + violations.bytes
   }
 
   func clear() {

@@ -121,7 +121,7 @@ final class ExpansionWorker {
           }
         }
         facts.successors = Int32(out.actions.count - start)
-        facts.noteFairLoop(actions: out.actions, from: start, loops: out.selfLoops)
+        facts.noteFairLoop(actions: out.actions, from: start, loops: out.selfLoops, others: out.pending)
       } catch {
         // The merge stops at this state, so its partial successors are never read.
         out.error = error

@@ -140,7 +140,7 @@ extension PackedMoves {
         }
       }
       facts.successors = Int32(lists.actions.count - start)
-      facts.noteFairLoop(actions: lists.actions, from: start, loops: lists.selfLoops)
+      facts.noteFairLoop(actions: lists.actions, from: start, loops: lists.selfLoops, others: lists.pending)
     } catch {
       // The merge stops at this state, so its partial successors are never read.
       out.error = error
