@@ -1,5 +1,6 @@
 import CommitCheckExplorer
 import CommitCheckModel
+import Foundation
 
 /// How a run of the protocol ends: the kind of bottom strongly connected component the chain
 /// is absorbed into. The five classes partition the bottom components, so their probabilities
@@ -69,82 +70,65 @@ public struct MarkovChain: Sendable {
   /// The embedded DTMC's probability of transition `e`, which leaves state `s`.
   public func probability(_ e: Int, from s: Int) -> Double { rates[e] / exitRates[s] }
 
-  /// Builds the chain from a complete exploration that kept its edges.
-  public init(exploration ex: Exploration, rates table: RateTable) throws(MarkovError) {
+  /// Builds the chain from a complete exploration that kept its edges, `threads` ranges of
+  /// states at once (each range's rows are independent of the others'; the result is the same
+  /// for any number of threads).
+  public init(exploration ex: Exploration, rates table: RateTable, threads: Int = 1) throws(MarkovError) {
     if let reason = ex.stopReason {
       throw .incompleteExploration(
         reason == .maxStates
           ? "exploration stopped at the state limit (--max-states)" : "exploration stopped at a model error")
     }
     guard ex.keptEdges || ex.stateCount == 0 else { throw .missingEdges }
-    let system = ex.system
-    let generator = SuccessorGenerator(system)
     let n = ex.stateCount
-    let processes = system.processes.count
     stateCount = n
     initialCount = ex.initialCount
-    processCount = processes
-    var rowStart = [Int]()
-    rowStart.reserveCapacity(n + 1)
-    var columns = [UInt32]()
-    var rates = [Double]()
-    columns.reserveCapacity(ex.edgeTargets.count)
-    rates.reserveCapacity(ex.edgeTargets.count)
-    var exitRates = [Double](repeating: 0, count: n)
-    var verdicts = [StateVerdict](repeating: .undecided, count: n)
-    var control = [UInt16](repeating: 0, count: n * processes)
-    var row: [(target: UInt32, rate: Double)] = []
-    var cut = 0
-    var moves = 0
-    for s in 0..<n {
-      let slots = ex.state(UInt32(s))
-      var commitHeld = false
-      for p in 0..<processes {
-        let crashed = system.isCrashed(slots, process: p)
-        if generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
-        control[s * processes + p] = UInt16(system.controlState(slots, process: p)) | (crashed ? MarkovChain.crashedBit : 0)
-      }
-      let facts = generator.decisionFacts(slots)
-      let verdict: StateVerdict =
-        !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
-      verdicts[s] = verdict
-      rowStart.append(columns.count)
-      let edges = ex.edges(of: UInt32(s))
-      moves += edges.count
-      if verdict == .violation {
-        if !edges.isEmpty { cut += 1 }
-        continue
-      }
-      if verdict == .undecided && !ex.hasProtocolMove[s] && !(system.fairRecovery && facts.recoveryPending) {
-        continue
-      }
-      row.removeAll(keepingCapacity: true)
-      for e in edges { row.append((ex.edgeTargets[e], table.rate(of: ex.edgeActions[e]))) }
-      row.sort { $0.target < $1.target }
-      var total = 0.0
-      var k = 0
-      while k < row.count {
-        let target = row[k].target
-        var rate = 0.0
-        while k < row.count && row[k].target == target {
-          rate += row[k].rate
-          k += 1
-        }
-        columns.append(target)
-        rates.append(rate)
-        total += rate
-      }
-      exitRates[s] = total
+    processCount = ex.system.processes.count
+    // Ranges of at least 65,536 states: below that a thread costs more than it saves.
+    let parts = max(1, min(threads, n >> 16))
+    let results = PartResults(count: parts)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let range = (n * part / parts)..<(n * (part + 1) / parts)
+      results.store(ChainPart(ex, table, range), at: part)
     }
-    rowStart.append(columns.count)
-    self.rowStart = rowStart
-    self.columns = columns
-    self.rates = rates
-    self.exitRates = exitRates
-    self.verdicts = verdicts
-    self.control = control
-    cutStates = cut
-    moveCount = moves
+    let built = results.parts.map { $0! }
+    if built.count == 1 {
+      let only = built[0]
+      rowStart = only.rowStart
+      columns = only.columns
+      rates = only.rates
+      exitRates = only.exitRates
+      verdicts = only.verdicts
+      control = only.control
+    } else {
+      var rowStart = [Int](), columns = [UInt32](), rates = [Double]()
+      var exitRates = [Double](), verdicts = [StateVerdict](), control = [UInt16]()
+      let total = built.reduce(0) { $0 + $1.columns.count }
+      rowStart.reserveCapacity(n + 1)
+      columns.reserveCapacity(total)
+      rates.reserveCapacity(total)
+      exitRates.reserveCapacity(n)
+      verdicts.reserveCapacity(n)
+      control.reserveCapacity(n * processCount)
+      for part in built {
+        let offset = columns.count
+        rowStart.append(contentsOf: part.rowStart.dropLast().lazy.map { $0 + offset })
+        columns.append(contentsOf: part.columns)
+        rates.append(contentsOf: part.rates)
+        exitRates.append(contentsOf: part.exitRates)
+        verdicts.append(contentsOf: part.verdicts)
+        control.append(contentsOf: part.control)
+      }
+      rowStart.append(columns.count)
+      self.rowStart = rowStart
+      self.columns = columns
+      self.rates = rates
+      self.exitRates = exitRates
+      self.verdicts = verdicts
+      self.control = control
+    }
+    cutStates = built.reduce(0) { $0 + $1.cut }
+    moveCount = built.reduce(0) { $0 + $1.moves }
   }
 
   /// Whether state `s` has no transition at all.
@@ -155,5 +139,102 @@ public struct MarkovChain: Sendable {
     var p = 0.0
     for e in rowStart[s]..<rowStart[s + 1] where Int(columns[e]) == s { p += rates[e] }
     return exitRates[s] > 0 ? p / exitRates[s] : 0
+  }
+}
+
+/// The rows of one range of states, built apart from the other ranges (`MarkovChain.init`).
+struct ChainPart: Sendable {
+  /// Row starts relative to this part's first transition; one more than the states.
+  var rowStart: [Int] = [0]
+  var columns: [UInt32] = []
+  var rates: [Double] = []
+  var exitRates: [Double] = []
+  var verdicts: [StateVerdict] = []
+  var control: [UInt16] = []
+  var cut = 0
+  var moves = 0
+
+  init(_ ex: Exploration, _ table: RateTable, _ range: Range<Int>) {
+    let system = ex.system
+    let generator = SuccessorGenerator(system)
+    let processes = system.processes.count
+    let edgeCount = range.isEmpty ? 0 : ex.edgeStart[range.upperBound] - ex.edgeStart[range.lowerBound]
+    rowStart.reserveCapacity(range.count + 1)
+    columns.reserveCapacity(edgeCount)
+    rates.reserveCapacity(edgeCount)
+    exitRates.reserveCapacity(range.count)
+    verdicts.reserveCapacity(range.count)
+    control.reserveCapacity(range.count * processes)
+    // One row, sorted by target by insertion (rows are short).
+    var targets: [UInt32] = [], rowRates: [Double] = []
+    for s in range {
+      let slots = ex.state(UInt32(s))
+      var commitHeld = false
+      for p in 0..<processes {
+        let crashed = system.isCrashed(slots, process: p)
+        if generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
+        control.append(UInt16(system.controlState(slots, process: p)) | (crashed ? MarkovChain.crashedBit : 0))
+      }
+      let facts = generator.decisionFacts(slots)
+      let verdict: StateVerdict =
+        !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
+      verdicts.append(verdict)
+      let edges = ex.edges(of: UInt32(s))
+      moves += edges.count
+      var keep = true
+      if verdict == .violation {
+        if !edges.isEmpty { cut += 1 }
+        keep = false
+      } else if verdict == .undecided && !ex.hasProtocolMove[s] && !(system.fairRecovery && facts.recoveryPending) {
+        keep = false
+      }
+      var total = 0.0
+      if keep {
+        targets.removeAll(keepingCapacity: true)
+        rowRates.removeAll(keepingCapacity: true)
+        for e in edges {
+          let target = ex.edgeTargets[e], rate = table.rate(of: ex.edgeActions[e])
+          var i = targets.count
+          targets.append(target)
+          rowRates.append(rate)
+          while i > 0 && targets[i - 1] > target {
+            targets[i] = targets[i - 1]
+            rowRates[i] = rowRates[i - 1]
+            i -= 1
+          }
+          targets[i] = target
+          rowRates[i] = rate
+        }
+        // Moves between the same two states are one transition: their rates add.
+        var k = 0
+        while k < targets.count {
+          let target = targets[k]
+          var rate = 0.0
+          while k < targets.count && targets[k] == target {
+            rate += rowRates[k]
+            k += 1
+          }
+          columns.append(target)
+          rates.append(rate)
+          total += rate
+        }
+      }
+      exitRates.append(total)
+      rowStart.append(columns.count)
+    }
+  }
+}
+
+/// The parts of a chain built on several threads, each stored by its own thread.
+final class PartResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var parts: [ChainPart?]
+
+  init(count: Int) { parts = Array(repeating: nil, count: count) }
+
+  func store(_ part: ChainPart, at index: Int) {
+    lock.lock()
+    parts[index] = part
+    lock.unlock()
   }
 }
