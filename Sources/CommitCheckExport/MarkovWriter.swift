@@ -46,7 +46,8 @@ public enum MarkovWriter {
       if let b = lr.errorBound, b > 0 {
         out += "  (every fraction within \(bound(b)))\n"
       } else if lr.errorBound == nil {
-        out += "  (no guaranteed error bound: the power iteration inside livelock components stops at the precision)\n"
+        out += "  (no guaranteed error bound: a livelock component of more than 2,000 states gets power iteration, "
+          + "which stops at the precision)\n"
       }
       out += summaryText(lr.summary, r)
     }

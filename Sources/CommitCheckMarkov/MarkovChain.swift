@@ -74,6 +74,12 @@ public struct MarkovChain: Sendable {
   /// states at once (each range's rows are independent of the others'; the result is the same
   /// for any number of threads).
   public init(exploration ex: Exploration, rates table: RateTable, threads: Int = 1) throws(MarkovError) {
+    try self.init(exploration: ex, rates: table, threads: threads, minimumPart: 1 << 16)
+  }
+
+  /// The same, with ranges of at least `minimumPart` states (below that a thread costs more
+  /// than it saves; the tests split small chains).
+  init(exploration ex: Exploration, rates table: RateTable, threads: Int, minimumPart: Int) throws(MarkovError) {
     if let reason = ex.stopReason {
       throw .incompleteExploration(
         reason == .maxStates
@@ -84,8 +90,7 @@ public struct MarkovChain: Sendable {
     stateCount = n
     initialCount = ex.initialCount
     processCount = ex.system.processes.count
-    // Ranges of at least 65,536 states: below that a thread costs more than it saves.
-    let parts = max(1, min(threads, n >> 16))
+    let parts = max(1, min(threads, n / max(1, minimumPart)))
     let results = PartResults(count: parts)
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       let range = (n * part / parts)..<(n * (part + 1) / parts)
