@@ -6,43 +6,23 @@ import Testing
 /// `--only` (the probabilities of some classes, nothing else), the chain built on several
 /// threads, and the long run of chains with livelocks, against exact rational solutions.
 struct MarkovLongRunTests {
-  /// A participant that, refused, retries (a cycle through the server), or dithers: a cycle
-  /// of two undecided states it never leaves (a livelock). With N = 2 there are three livelock
-  /// components (either participant dithering while the other is done, or both), and the
-  /// retry loops make the transient part cyclic, so the forward figures come from sweeps.
-  static let dither = """
-    protocol RetryOrDither
-    param N: 1...4 = 2
-    network unordered
-    message Req
-    message Ok
-    message Busy
-    role S {
-      state serving initial decides commit
-      on serving receive Req from p as handle {
-        choose {
-          grant rate 2: { send Ok to p }
-          refuse: { send Busy to p }
+  /// The retry model (`MarkovSoundTests.retry`), whose participant, refused, retries (a cycle
+  /// through the server) or, instead of giving up, dithers: a cycle of two undecided states it
+  /// never leaves (a livelock). With N = 2 there are three livelock components (either
+  /// participant dithering while the other is done, or both), and the retry loops make the
+  /// transient part cyclic, so the forward figures come from sweeps.
+  static let dither = MarkovSoundTests.retry
+    .replacingOccurrences(of: "protocol RetryAfterCrash", with: "protocol RetryOrDither")
+    .replacingOccurrences(of: "param N: 1...4 = 3", with: "param N: 1...4 = 2")
+    .replacingOccurrences(of: "state failed decides abort", with: "state dithering\n  state hesitating")
+    .replacingOccurrences(of: "give_up rate 0.2: { goto failed }\n    }\n  }\n", with: """
+      dither rate 0.5: { goto dithering }
+          }
         }
-      }
-    }
-    role P[N] {
-      state asking initial
-      state done decides commit
-      state dithering
-      state hesitating
-      start { send Req to S }
-      on asking receive Ok as got { goto done }
-      on asking receive Busy as busy {
-        choose {
-          retry: { send Req to S }
-          dither rate 0.5: { goto dithering }
-        }
-      }
-      on dithering step hesitate { goto hesitating }
-      on hesitating step resume rate 3 { goto dithering }
-    }
-    """
+        on dithering step hesitate { goto hesitating }
+        on hesitating step resume rate 3 { goto dithering }
+
+      """)
 
   /// Reads a PRISM explicit CTMC (`.tra` with rates, `.lab`, `.sta`) with Python's `fractions`
   /// and computes the long run exactly: the livelock components (the states labelled
