@@ -84,6 +84,16 @@ struct Components {
     }
     self.bottom = bottom
     outcome = Array(repeating: nil, count: count)
+  }
+
+  /// The states of the bottom components, whose verdicts `classify` reads.
+  var bottomStates: some Sequence<UInt32> {
+    (0..<count).lazy.filter { bottom[$0] }.flatMap { states($0) }
+  }
+
+  /// Gives each bottom component its outcome class, once the chain knows the verdicts of their
+  /// states (`MarkovChain.resolveVerdicts`).
+  mutating func classify(_ chain: MarkovChain) {
     for c in 0..<count where bottom[c] {
       outcome[c] = Components.classify(order[start[c]..<start[c + 1]], chain)
     }
@@ -99,7 +109,7 @@ struct Components {
       case .commit: return .commit
       case .abort: return .abort
       case .violation: return .violation
-      case .undecided: break
+      case .undecided, .unknown: break
       }
     }
     if states.count == 1 && chain.isAbsorbing(Int(states.first!)) { return .blocked }

@@ -153,10 +153,14 @@ public struct MarkovAnalysis: Sendable {
     let table = try RateTable(system: system, overrides: options.rates)
     warnings = MarkovAnalysis.warnings(options, for: system)
     exploration = ex
-    chain = try MarkovChain(exploration: ex, rates: table, threads: options.threads)
+    var chain = try MarkovChain(exploration: ex, rates: table, threads: options.threads)
     let built = Date().timeIntervalSince(started)
     try options.cancellation.check()
-    components = Components(chain)
+    var components = Components(chain)
+    chain.resolveVerdicts(components.bottomStates, ex)
+    components.classify(chain)
+    self.chain = chain
+    self.components = components
     try options.cancellation.check()
     initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)
     chainWarnings = RateTable.unusedMoveRates(ex, overrides: options.rates).map {

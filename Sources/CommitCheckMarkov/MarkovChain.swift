@@ -30,6 +30,9 @@ enum StateVerdict: UInt8 {
   case abort
   /// Two processes, crashed ones included, hold conflicting decisions.
   case violation
+  /// Not read from the state yet: the chain reads a state's verdict only where it decides the
+  /// state's row (see `MarkovChain.init`) or its bottom component's class (`resolveVerdicts`).
+  case unknown
 }
 
 /// A continuous-time Markov chain over an explored state graph, in compressed sparse rows.
@@ -58,12 +61,8 @@ public struct MarkovChain: Sendable {
   public let cutStates: Int
   /// The number of moves of the explored graph (before merging and cutting).
   public let moveCount: Int
-  let verdicts: [StateVerdict]
-  /// Per state and process (`s * processCount + p`): the control state, plus `crashedBit`
-  /// when the process has crashed.
-  let control: [UInt16]
-  let processCount: Int
-  static let crashedBit: UInt16 = 0x8000
+  /// Per state: its verdict, `unknown` until read (`resolveVerdicts`).
+  private(set) var verdicts: [StateVerdict]
 
   public var transitionCount: Int { columns.count }
 
@@ -73,6 +72,12 @@ public struct MarkovChain: Sendable {
   /// Builds the chain from a complete exploration that kept its edges, `threads` ranges of
   /// states at once (each range's rows are independent of the others'; the result is the same
   /// for any number of threads).
+  ///
+  /// Reading a state (unpacking it) costs more than building its row, so a state is read only
+  /// where its verdict decides the row: every state when the exploration found an atomicity
+  /// violation (those states' moves are cut), otherwise only the states without a protocol
+  /// move (which may be blocked). The verdicts of the other states are read later, for the
+  /// bottom components only (`resolveVerdicts`).
   public init(exploration ex: Exploration, rates table: RateTable, threads: Int = 1) throws(MarkovError) {
     try self.init(exploration: ex, rates: table, threads: threads, minimumPart: 1 << 16)
   }
@@ -89,12 +94,14 @@ public struct MarkovChain: Sendable {
     let n = ex.stateCount
     stateCount = n
     initialCount = ex.initialCount
-    processCount = ex.system.processes.count
+    // The explorer checks atomicity on every state; with no violation found, no row is cut
+    // for one.
+    let violations = ex.firstViolation.isEmpty || ex.firstViolation[0] != nil
     let parts = max(1, min(threads, n / max(1, minimumPart)))
     let results = PartResults(count: parts)
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       let range = (n * part / parts)..<(n * (part + 1) / parts)
-      results.store(ChainPart(ex, table, range), at: part)
+      results.store(ChainPart(ex, table, range, readEvery: violations), at: part)
     }
     let built = results.parts.map { $0! }
     if built.count == 1 {
@@ -104,17 +111,15 @@ public struct MarkovChain: Sendable {
       rates = only.rates
       exitRates = only.exitRates
       verdicts = only.verdicts
-      control = only.control
     } else {
       var rowStart = [Int](), columns = [UInt32](), rates = [Double]()
-      var exitRates = [Double](), verdicts = [StateVerdict](), control = [UInt16]()
+      var exitRates = [Double](), verdicts = [StateVerdict]()
       let total = built.reduce(0) { $0 + $1.columns.count }
       rowStart.reserveCapacity(n + 1)
       columns.reserveCapacity(total)
       rates.reserveCapacity(total)
       exitRates.reserveCapacity(n)
       verdicts.reserveCapacity(n)
-      control.reserveCapacity(n * processCount)
       for part in built {
         let offset = columns.count
         rowStart.append(contentsOf: part.rowStart.dropLast().lazy.map { $0 + offset })
@@ -122,7 +127,6 @@ public struct MarkovChain: Sendable {
         rates.append(contentsOf: part.rates)
         exitRates.append(contentsOf: part.exitRates)
         verdicts.append(contentsOf: part.verdicts)
-        control.append(contentsOf: part.control)
       }
       rowStart.append(columns.count)
       self.rowStart = rowStart
@@ -130,10 +134,30 @@ public struct MarkovChain: Sendable {
       self.rates = rates
       self.exitRates = exitRates
       self.verdicts = verdicts
-      self.control = control
     }
     cutStates = built.reduce(0) { $0 + $1.cut }
     moveCount = built.reduce(0) { $0 + $1.moves }
+  }
+
+  /// Reads the verdicts of `states` that are still `unknown` (the states of the bottom
+  /// components, whose classes they decide).
+  mutating func resolveVerdicts<S: Sequence<UInt32>>(_ states: S, _ ex: Exploration) {
+    let generator = SuccessorGenerator(ex.system)
+    for s in states where verdicts[Int(s)] == .unknown {
+      verdicts[Int(s)] = MarkovChain.verdict(ex.state(s), ex.system, generator).verdict
+    }
+  }
+
+  /// The verdict of a state given by its slots, and whether a crashed process may still recover.
+  static func verdict(_ slots: [Int], _ system: TransitionSystem, _ generator: SuccessorGenerator)
+    -> (verdict: StateVerdict, recoveryPending: Bool)
+  {
+    var commitHeld = false
+    for p in 0..<system.processes.count where generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
+    let facts = generator.decisionFacts(slots)
+    let verdict: StateVerdict =
+      !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
+    return (verdict, facts.recoveryPending)
   }
 
   /// Whether state `s` has no transition at all.
@@ -155,50 +179,45 @@ struct ChainPart: Sendable {
   var rates: [Double] = []
   var exitRates: [Double] = []
   var verdicts: [StateVerdict] = []
-  var control: [UInt16] = []
   var cut = 0
   var moves = 0
 
-  init(_ ex: Exploration, _ table: RateTable, _ range: Range<Int>) {
+  /// The rows of `range`, reading every state's verdict when `readEvery`, otherwise only
+  /// those of the states without a protocol move (`MarkovChain.init`).
+  init(_ ex: Exploration, _ table: RateTable, _ range: Range<Int>, readEvery: Bool) {
     let system = ex.system
     let generator = SuccessorGenerator(system)
-    let processes = system.processes.count
+    let (edgeStart, edgeTargets, edgeActions, hasProtocolMove) = (ex.edgeStart, ex.edgeTargets, ex.edgeActions, ex.hasProtocolMove)
     let edgeCount = range.isEmpty ? 0 : ex.edgeStart[range.upperBound] - ex.edgeStart[range.lowerBound]
     rowStart.reserveCapacity(range.count + 1)
     columns.reserveCapacity(edgeCount)
     rates.reserveCapacity(edgeCount)
     exitRates.reserveCapacity(range.count)
     verdicts.reserveCapacity(range.count)
-    control.reserveCapacity(range.count * processes)
     // One row, sorted by target by insertion (rows are short).
     var targets: [UInt32] = [], rowRates: [Double] = []
     for s in range {
-      let slots = ex.state(UInt32(s))
-      var commitHeld = false
-      for p in 0..<processes {
-        let crashed = system.isCrashed(slots, process: p)
-        if generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
-        control.append(UInt16(system.controlState(slots, process: p)) | (crashed ? MarkovChain.crashedBit : 0))
-      }
-      let facts = generator.decisionFacts(slots)
-      let verdict: StateVerdict =
-        !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
-      verdicts.append(verdict)
-      let edges = ex.edges(of: UInt32(s))
+      let edges = edgeStart[s]..<edgeStart[s + 1]
       moves += edges.count
       var keep = true
-      if verdict == .violation {
-        if !edges.isEmpty { cut += 1 }
-        keep = false
-      } else if verdict == .undecided && !ex.hasProtocolMove[s] && !(system.fairRecovery && facts.recoveryPending) {
-        keep = false
+      if readEvery || !hasProtocolMove[s] {
+        let (verdict, recoveryPending) = MarkovChain.verdict(ex.state(UInt32(s)), system, generator)
+        verdicts.append(verdict)
+        if verdict == .violation {
+          if !edges.isEmpty { cut += 1 }
+          keep = false
+        } else if verdict == .undecided && !hasProtocolMove[s] && !(system.fairRecovery && recoveryPending) {
+          keep = false
+        }
+      } else {
+        verdicts.append(.unknown)
       }
       var total = 0.0
       if keep {
         targets.removeAll(keepingCapacity: true)
         rowRates.removeAll(keepingCapacity: true)
         for e in edges {
-          let target = ex.edgeTargets[e], rate = table.rate(of: ex.edgeActions[e])
+          let target = edgeTargets[e], rate = table.rate(of: edgeActions[e])
           var i = targets.count
           targets.append(target)
           rowRates.append(rate)
