@@ -101,42 +101,29 @@ public struct MarkovChain: Sendable {
     let results = PartResults(count: parts)
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       let range = (n * part / parts)..<(n * (part + 1) / parts)
-      results.store(ChainPart(ex, table, range, readEvery: violations), at: part)
+      // The first part reserves room for every state and move.
+      let room = part == 0 ? 0..<n : range
+      results.store(ChainPart(ex, table, range, readEvery: violations, room: room), at: part)
     }
-    let built = results.parts.map { $0! }
-    if built.count == 1 {
-      let only = built[0]
-      rowStart = only.rowStart
-      columns = only.columns
-      rates = only.rates
-      exitRates = only.exitRates
-      verdicts = only.verdicts
-    } else {
-      var rowStart = [Int](), columns = [UInt32](), rates = [Double]()
-      var exitRates = [Double](), verdicts = [StateVerdict]()
-      let total = built.reduce(0) { $0 + $1.columns.count }
-      rowStart.reserveCapacity(n + 1)
-      columns.reserveCapacity(total)
-      rates.reserveCapacity(total)
-      exitRates.reserveCapacity(n)
-      verdicts.reserveCapacity(n)
-      for part in built {
-        let offset = columns.count
-        rowStart.append(contentsOf: part.rowStart.dropLast().lazy.map { $0 + offset })
-        columns.append(contentsOf: part.columns)
-        rates.append(contentsOf: part.rates)
-        exitRates.append(contentsOf: part.exitRates)
-        verdicts.append(contentsOf: part.verdicts)
-      }
-      rowStart.append(columns.count)
-      self.rowStart = rowStart
-      self.columns = columns
-      self.rates = rates
-      self.exitRates = exitRates
-      self.verdicts = verdicts
+    // The first part has room for the whole chain: the others are appended to it in place.
+    var built = results.take()
+    let counts = (built.reduce(0) { $0 + $1.cut }, built.reduce(0) { $0 + $1.moves })
+    var chain = built.removeFirst()
+    for part in built {
+      let offset = chain.columns.count
+      chain.rowStart.removeLast()
+      chain.rowStart.append(contentsOf: part.rowStart.lazy.map { $0 + offset })
+      chain.columns.append(contentsOf: part.columns)
+      chain.rates.append(contentsOf: part.rates)
+      chain.exitRates.append(contentsOf: part.exitRates)
+      chain.verdicts.append(contentsOf: part.verdicts)
     }
-    cutStates = built.reduce(0) { $0 + $1.cut }
-    moveCount = built.reduce(0) { $0 + $1.moves }
+    rowStart = chain.rowStart
+    columns = chain.columns
+    rates = chain.rates
+    exitRates = chain.exitRates
+    verdicts = chain.verdicts
+    (cutStates, moveCount) = counts
   }
 
   /// Reads the verdicts of `states` that are still `unknown` (the states of the bottom
@@ -183,17 +170,18 @@ struct ChainPart: Sendable {
   var moves = 0
 
   /// The rows of `range`, reading every state's verdict when `readEvery`, otherwise only
-  /// those of the states without a protocol move (`MarkovChain.init`).
-  init(_ ex: Exploration, _ table: RateTable, _ range: Range<Int>, readEvery: Bool) {
+  /// those of the states without a protocol move (`MarkovChain.init`), with room reserved for
+  /// the states and moves of `room`.
+  init(_ ex: Exploration, _ table: RateTable, _ range: Range<Int>, readEvery: Bool, room: Range<Int>) {
     let system = ex.system
     let generator = SuccessorGenerator(system)
     let (edgeStart, edgeTargets, edgeActions, hasProtocolMove) = (ex.edgeStart, ex.edgeTargets, ex.edgeActions, ex.hasProtocolMove)
-    let edgeCount = range.isEmpty ? 0 : ex.edgeStart[range.upperBound] - ex.edgeStart[range.lowerBound]
-    rowStart.reserveCapacity(range.count + 1)
+    let edgeCount = room.isEmpty ? 0 : ex.edgeStart[room.upperBound] - ex.edgeStart[room.lowerBound]
+    rowStart.reserveCapacity(room.count + 1)
     columns.reserveCapacity(edgeCount)
     rates.reserveCapacity(edgeCount)
-    exitRates.reserveCapacity(range.count)
-    verdicts.reserveCapacity(range.count)
+    exitRates.reserveCapacity(room.count)
+    verdicts.reserveCapacity(room.count)
     // One row, sorted by target by insertion (rows are short).
     var targets: [UInt32] = [], rowRates: [Double] = []
     for s in range {
@@ -260,5 +248,12 @@ final class PartResults: @unchecked Sendable {
     lock.lock()
     parts[index] = part
     lock.unlock()
+  }
+
+  /// The parts, left with no other reference (so the first grows in place).
+  func take() -> [ChainPart] {
+    let taken = parts.map { $0! }
+    parts = []
+    return taken
   }
 }
