@@ -44,37 +44,6 @@ struct CompensatedSum {
 }
 
 extension Solver {
-  /// Precomputation by graph search, before any arithmetic (Storm's prob0 and prob1): per
-  /// component, the set of outcome classes it can end in (a bit per class). A class outside the
-  /// set has probability exactly 0; a set of one class means probability exactly 1. Also per
-  /// component: whether its values are exact, that is, no cyclic component is reachable from it.
-  static func reachableClasses(_ chain: MarkovChain, _ components: Components) -> (classes: [UInt8], exact: [Bool]) {
-    var classes = [UInt8](repeating: 0, count: components.count)
-    var exact = [Bool](repeating: true, count: components.count)
-    for c in 0..<components.count {
-      if let outcome = components.outcome[c] {
-        classes[c] = 1 << UInt8(outcome.rawValue)
-        continue
-      }
-      let states = components.states(c)
-      var set: UInt8 = 0
-      var isExact = states.count == 1
-      for s32 in states {
-        let s = Int(s32)
-        for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
-          let d = Int(components.componentOf[Int(chain.columns[e])])
-          if d != c {
-            set |= classes[d]
-            isExact = isExact && exact[d]
-          }
-        }
-      }
-      classes[c] = set
-      exact[c] = isExact
-    }
-    return (classes, exact)
-  }
-
   /// Every state's x, m and t (the columns of `Backward`), component by component in reverse topological order:
   /// bottom states directly; a single transient state exactly from its successors (a self-loop
   /// divided out); a cyclic component by sound value iteration (`soundIteration`), which gives

@@ -153,14 +153,12 @@ public struct MarkovAnalysis: Sendable {
     let table = try RateTable(system: system, overrides: options.rates)
     warnings = MarkovAnalysis.warnings(options, for: system)
     exploration = ex
-    var chain = try MarkovChain(exploration: ex, rates: table, threads: options.threads)
+    let chain = try MarkovChain(exploration: ex, rates: table, threads: options.threads)
     let built = Date().timeIntervalSince(started)
     try options.cancellation.check()
-    var components = Components(chain)
-    chain.resolveVerdicts(components.bottomStates, ex)
-    components.classify(chain)
+    let generator = SuccessorGenerator(system)
+    components = Components(chain) { chain.verdict(of: $0, ex, generator) }
     self.chain = chain
-    self.components = components
     try options.cancellation.check()
     initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)
     chainWarnings = RateTable.unusedMoveRates(ex, overrides: options.rates).map {

@@ -31,7 +31,7 @@ enum StateVerdict: UInt8 {
   /// Two processes, crashed ones included, hold conflicting decisions.
   case violation
   /// Not read from the state yet: the chain reads a state's verdict only where it decides the
-  /// state's row (see `MarkovChain.init`) or its bottom component's class (`resolveVerdicts`).
+  /// state's row (see `MarkovChain.init`); `Components` reads those of the bottom components.
   case unknown
 }
 
@@ -61,8 +61,8 @@ public struct MarkovChain: Sendable {
   public let cutStates: Int
   /// The number of moves of the explored graph (before merging and cutting).
   public let moveCount: Int
-  /// Per state: its verdict, `unknown` until read (`resolveVerdicts`).
-  private(set) var verdicts: [StateVerdict]
+  /// Per state: its verdict where the row needed it, otherwise `unknown` (see `verdict(of:_:)`).
+  let verdicts: [StateVerdict]
 
   public var transitionCount: Int { columns.count }
 
@@ -77,7 +77,7 @@ public struct MarkovChain: Sendable {
   /// where its verdict decides the row: every state when the exploration found an atomicity
   /// violation (those states' moves are cut), otherwise only the states without a protocol
   /// move (which may be blocked). The verdicts of the other states are read later, for the
-  /// bottom components only (`resolveVerdicts`).
+  /// bottom components only (`verdict(of:_:_:)`).
   public init(exploration ex: Exploration, rates table: RateTable, threads: Int = 1) throws(MarkovError) {
     try self.init(exploration: ex, rates: table, threads: threads, minimumPart: 1 << 16)
   }
@@ -126,13 +126,9 @@ public struct MarkovChain: Sendable {
     (cutStates, moveCount) = counts
   }
 
-  /// Reads the verdicts of `states` that are still `unknown` (the states of the bottom
-  /// components, whose classes they decide).
-  mutating func resolveVerdicts<S: Sequence<UInt32>>(_ states: S, _ ex: Exploration) {
-    let generator = SuccessorGenerator(ex.system)
-    for s in states where verdicts[Int(s)] == .unknown {
-      verdicts[Int(s)] = MarkovChain.verdict(ex.state(s), ex.system, generator).verdict
-    }
+  /// The verdict of state `s`: read from the exploration when the chain did not need it.
+  func verdict(of s: Int, _ ex: Exploration, _ generator: SuccessorGenerator) -> StateVerdict {
+    verdicts[s] != .unknown ? verdicts[s] : MarkovChain.verdict(ex.state(UInt32(s)), ex.system, generator).verdict
   }
 
   /// The verdict of a state given by its slots, and whether a crashed process may still recover.
