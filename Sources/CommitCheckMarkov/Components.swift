@@ -37,35 +37,37 @@ struct Components {
   /// bottom components, whose classes they decide).
   init(_ chain: MarkovChain, verdict: (Int) -> StateVerdict) {
     let n = chain.stateCount
+    // Local copies: the loops below read them once per transition.
+    let rowStart = chain.rowStart, columns = chain.columns
     var index = [Int32](repeating: -1, count: n)
     var low = [Int32](repeating: 0, count: n)
     var onStack = [Bool](repeating: false, count: n)
     var stack: [UInt32] = []
     var call: [(v: Int, e: Int)] = []
     var counter: Int32 = 0
-    componentOf = [Int32](repeating: -1, count: n)
-    order = []
+    var componentOf = [Int32](repeating: -1, count: n)
+    var order: [UInt32] = []
     order.reserveCapacity(n)
-    start = [0]
-    (bottom, outcome, reach, exact) = ([], [], [], [])
+    var start = [0]
+    var bottom: [Bool] = [], outcome: [Outcome?] = [], reach: [UInt8] = [], exact: [Bool] = []
     for root in 0..<n where index[root] < 0 {
       index[root] = counter
       low[root] = counter
       counter += 1
       stack.append(UInt32(root))
       onStack[root] = true
-      call.append((root, chain.rowStart[root]))
+      call.append((root, rowStart[root]))
       while let (v, e) = call.last {
-        if e < chain.rowStart[v + 1] {
+        if e < rowStart[v + 1] {
           call[call.count - 1].e = e + 1
-          let w = Int(chain.columns[e])
+          let w = Int(columns[e])
           if index[w] < 0 {
             index[w] = counter
             low[w] = counter
             counter += 1
             stack.append(UInt32(w))
             onStack[w] = true
-            call.append((w, chain.rowStart[w]))
+            call.append((w, rowStart[w]))
           } else if onStack[w] {
             low[v] = min(low[v], index[w])
           }
@@ -73,51 +75,48 @@ struct Components {
         }
         call.removeLast()
         if let parent = call.last?.v { low[parent] = min(low[parent], low[v]) }
-        if low[v] == index[v] {
-          let id = Int32(start.count - 1)
-          while true {
-            let w = Int(stack.removeLast())
-            onStack[w] = false
-            componentOf[w] = id
-            order.append(UInt32(w))
-            if w == v { break }
+        guard low[v] == index[v] else { continue }
+        // Emit component c: every component it reaches is final. It is bottom when no
+        // transition leaves it, and then its class is read from its states' verdicts; otherwise
+        // it can end in the classes of the components it leaves for, and is exact when it is
+        // one state and they are all exact.
+        let c = start.count - 1
+        let first = order.count
+        while true {
+          let w = Int(stack.removeLast())
+          onStack[w] = false
+          componentOf[w] = Int32(c)
+          order.append(UInt32(w))
+          if w == v { break }
+        }
+        start.append(order.count)
+        var set: UInt8 = 0, isExact = order.count - first == 1, leaves = false
+        for i in first..<order.count {
+          let s = Int(order[i])
+          for e in rowStart[s]..<rowStart[s + 1] {
+            let d = Int(componentOf[Int(columns[e])])
+            if d != c {
+              leaves = true
+              set |= reach[d]
+              isExact = isExact && exact[d]
+            }
           }
-          start.append(order.count)
-          emitted(Int(id), chain, verdict)
+        }
+        bottom.append(!leaves)
+        if leaves {
+          outcome.append(nil)
+          reach.append(set)
+          exact.append(isExact)
+        } else {
+          let o = Components.classify(order[first...], chain, verdict)
+          outcome.append(o)
+          reach.append(1 << UInt8(o.rawValue))
+          exact.append(true)
         }
       }
     }
-  }
-
-  /// Component `c`, just emitted: every component it reaches is final. It is bottom when no
-  /// transition leaves it, and then its class is read from its states' verdicts; otherwise it
-  /// can end in the classes of the components it leaves for, and is exact when it is one state
-  /// and they are all exact.
-  mutating func emitted(_ c: Int, _ chain: MarkovChain, _ verdict: (Int) -> StateVerdict) {
-    let states = self.states(c)
-    var set: UInt8 = 0, isExact = states.count == 1, leaves = false
-    for s32 in states {
-      let s = Int(s32)
-      for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
-        let d = Int(componentOf[Int(chain.columns[e])])
-        if d != c {
-          leaves = true
-          set |= reach[d]
-          isExact = isExact && exact[d]
-        }
-      }
-    }
-    bottom.append(!leaves)
-    if leaves {
-      outcome.append(nil)
-      reach.append(set)
-      exact.append(isExact)
-    } else {
-      let o = Components.classify(states, chain, verdict)
-      outcome.append(o)
-      reach.append(1 << UInt8(o.rawValue))
-      exact.append(true)
-    }
+    (self.componentOf, self.order, self.start) = (componentOf, order, start)
+    (self.bottom, self.outcome, self.reach, self.exact) = (bottom, outcome, reach, exact)
   }
 
   /// The outcome class of a bottom component: the common verdict of its states when they all

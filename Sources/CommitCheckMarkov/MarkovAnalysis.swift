@@ -156,8 +156,8 @@ public struct MarkovAnalysis: Sendable {
     let chain = try MarkovChain(exploration: ex, rates: table, threads: options.threads)
     let built = Date().timeIntervalSince(started)
     try options.cancellation.check()
-    let generator = SuccessorGenerator(system)
-    components = Components(chain) { chain.verdict(of: $0, ex, generator) }
+    let reader = VerdictReader(chain, ex)
+    components = Components(chain) { reader.verdict(of: $0) }
     self.chain = chain
     try options.cancellation.check()
     initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)

@@ -31,7 +31,8 @@ enum StateVerdict: UInt8 {
   /// Two processes, crashed ones included, hold conflicting decisions.
   case violation
   /// Not read from the state yet: the chain reads a state's verdict only where it decides the
-  /// state's row (see `MarkovChain.init`); `Components` reads those of the bottom components.
+  /// state's row (see `MarkovChain.init`); `Components` reads those of the bottom components
+  /// (`VerdictReader`).
   case unknown
 }
 
@@ -77,7 +78,7 @@ public struct MarkovChain: Sendable {
   /// where its verdict decides the row: every state when the exploration found an atomicity
   /// violation (those states' moves are cut), otherwise only the states without a protocol
   /// move (which may be blocked). The verdicts of the other states are read later, for the
-  /// bottom components only (`verdict(of:_:_:)`).
+  /// bottom components only (`VerdictReader`).
   public init(exploration ex: Exploration, rates table: RateTable, threads: Int = 1) throws(MarkovError) {
     try self.init(exploration: ex, rates: table, threads: threads, minimumPart: 1 << 16)
   }
@@ -126,10 +127,6 @@ public struct MarkovChain: Sendable {
     (cutStates, moveCount) = counts
   }
 
-  /// The verdict of state `s`: read from the exploration when the chain did not need it.
-  func verdict(of s: Int, _ ex: Exploration, _ generator: SuccessorGenerator) -> StateVerdict {
-    verdicts[s] != .unknown ? verdicts[s] : MarkovChain.verdict(ex.state(UInt32(s)), ex.system, generator).verdict
-  }
 
   /// The verdict of a state given by its slots, and whether a crashed process may still recover.
   static func verdict(_ slots: [Int], _ system: TransitionSystem, _ generator: SuccessorGenerator)
@@ -230,6 +227,27 @@ struct ChainPart: Sendable {
       exitRates.append(total)
       rowStart.append(columns.count)
     }
+  }
+}
+
+/// Every state's verdict: the chain's where its row needed it, otherwise read from the
+/// exploration. A class, so that a closure over it holds one reference (a closure over the
+/// exploration itself would copy its many arrays wherever it is passed).
+final class VerdictReader {
+  let chain: MarkovChain
+  let exploration: Exploration
+  let generator: SuccessorGenerator
+
+  init(_ chain: MarkovChain, _ exploration: Exploration) {
+    self.chain = chain
+    self.exploration = exploration
+    generator = SuccessorGenerator(exploration.system)
+  }
+
+  func verdict(of s: Int) -> StateVerdict {
+    let known = chain.verdicts[s]
+    return known != .unknown ? known
+      : MarkovChain.verdict(exploration.state(UInt32(s)), exploration.system, generator).verdict
   }
 }
 
