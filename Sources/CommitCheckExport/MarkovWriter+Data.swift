@@ -5,7 +5,8 @@ import Foundation
 extension MarkovWriter {
   /// JSON (`markov.schema.json`). The names `outcomes` (with `commit`, `abort`, `blocked`,
   /// `livelock`, `violation`), `residual`, `expected_steps`, `expected_time`, `method` and
-  /// `error_bound` are stable. `transitions` counts the explored graph's transitions, as in every report;
+  /// `error_bound` are stable. With `--only`, `only` lists the classes computed, and every
+  /// figure left out is null. `transitions` counts the explored graph's transitions, as in every report;
   /// `chain_transitions` the chain's, where moves between the same two states are one.
   public static func json(_ r: MarkovReport, timing: Bool = false, exploreSeconds: Double = 0) -> String {
     var fields: [(String, JSON)] = [("report", .string("markov"))]

@@ -62,7 +62,7 @@ public struct MarkovChain: Sendable {
   public let cutStates: Int
   /// The number of moves of the explored graph (before merging and cutting).
   public let moveCount: Int
-  /// Per state: its verdict where the row needed it, otherwise `unknown` (see `verdict(of:_:)`).
+  /// Per state: its verdict where the row needed it, otherwise `unknown` (see `VerdictReader`).
   let verdicts: [StateVerdict]
 
   public var transitionCount: Int { columns.count }
@@ -126,7 +126,6 @@ public struct MarkovChain: Sendable {
     verdicts = chain.verdicts
     (cutStates, moveCount) = counts
   }
-
 
   /// The verdict of a state given by its slots, and whether a crashed process may still recover.
   static func verdict(_ slots: [Int], _ system: TransitionSystem, _ generator: SuccessorGenerator)
