@@ -13,7 +13,7 @@ extension MarkovAnalysis {
   ///
   /// With livelocks the error bound combines the two: each component's stationary distribution
   /// is exact up to rounding (`exactStationary`, for components of up to
-  /// `exactStationaryLimit` states), and the absorption probabilities are the arrivals of
+  /// `MarkovOptions.exactStationaryLimit` states), and the absorption probabilities are the arrivals of
   /// `visits`, lower bounds whose sum misses 1 by some δ (0 when every transient component is
   /// one state). Their shares a_c / l (l the sum over livelock components) then move by d_c
   /// with Σ d_c = 0 and Σ |d_c| ≤ 2δ / l, so every fraction, Σ_c d_c · π_c(F) with π_c(F) in
@@ -54,7 +54,7 @@ extension MarkovAnalysis {
       var bounded = true
       for (i, c) in livelocks.enumerated() {
         let pi: [Double]
-        if components.start[c + 1] - components.start[c] <= MarkovAnalysis.exactStationaryLimit {
+        if components.start[c + 1] - components.start[c] <= options.exactStationaryLimit {
           pi = try exactStationary(c, cancellation: options.cancellation)
         } else {
           let sweeps: Int
@@ -79,10 +79,6 @@ extension MarkovAnalysis {
     return LongRunResult(restartRate: rate, summary: summarize(time), cycleTime: cycleTime, iterations: iterations,
                          errorBound: exact ? 0 : forwardBound)
   }
-
-  /// The largest livelock component whose stationary distribution `exactStationary` computes
-  /// (a dense matrix of this many rows: 32 MB, a few seconds at most).
-  static let exactStationaryLimit = 2_000
 
   /// The stationary distribution of the CTMC restricted to bottom component `c` (in the order
   /// of `components.states(c)`), by the Grassmann–Taksar–Heyman algorithm: states are

@@ -27,6 +27,10 @@ public struct MarkovOptions: Sendable {
   public var maxUniformizationSteps = 10_000_000
   /// Threads that build the chain (the figures are the same for any number).
   public var threads = 1
+  /// The largest livelock component whose stationary distribution the long run computes
+  /// exactly (`exactStationary`: a dense matrix of this many rows, 32 MB, a few seconds at
+  /// most); larger ones get power iteration and no bound. Internal: the tests lower it.
+  var exactStationaryLimit = 2_000
   /// Stops the solvers at a signal or a deadline.
   public var cancellation = Cancellation()
   public init() {}

@@ -162,6 +162,23 @@ struct MarkovLongRunTests {
     #expect(MarkovWriter.text(r).contains("(every fraction within "))
   }
 
+  @Test("A livelock component above the exact limit gets power iteration: close, but no bound")
+  func livelockPowerIteration() throws {
+    let exact = try Self.analyze(Self.dither) { $0.longRunRate = 0.5 }.report
+    // Components of 2 and 4 states, all above a limit of 1.
+    let iterated = try Self.analyze(Self.dither) {
+      $0.longRunRate = 0.5
+      $0.exactStationaryLimit = 1
+    }.report
+    let lr = try #require(iterated.longRun), reference = try #require(exact.longRun)
+    #expect(lr.errorBound == nil && lr.iterations > 0)
+    #expect(MarkovWriter.text(iterated).contains("(no guaranteed error bound: a livelock component of more than"))
+    for (a, b) in zip(lr.summary.controlStates.joined(), reference.summary.controlStates.joined()) {
+      // Power iteration stops once a sweep changes no entry by more than 1e-12.
+      #expect(abs(a - b) < 1e-9)
+    }
+  }
+
   @Test("Long run of the acyclic wander model: exact stationary distribution, bound 0")
   func wanderExact() throws {
     let r = try Self.analyze(MarkovTests.wander) { $0.longRunRate = 2 }.report
