@@ -94,6 +94,7 @@ extension LoadedModel {
                      progress: (ExplorationProgress) -> Void = { _ in }) throws(CommitCheckError) -> MarkovAnalysis {
     var markov = markov
     markov.cancellation = options.cancellation()
+    markov.threads = max(markov.threads, options.threads)
     do {
       try MarkovAnalysis.validate(markov, for: system)
     } catch {

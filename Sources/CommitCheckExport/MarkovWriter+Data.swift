@@ -5,7 +5,8 @@ import Foundation
 extension MarkovWriter {
   /// JSON (`markov.schema.json`). The names `outcomes` (with `commit`, `abort`, `blocked`,
   /// `livelock`, `violation`), `residual`, `expected_steps`, `expected_time`, `method` and
-  /// `error_bound` are stable. `transitions` counts the explored graph's transitions, as in every report;
+  /// `error_bound` are stable. With `--only`, `only` lists the classes computed, and every
+  /// figure left out is null. `transitions` counts the explored graph's transitions, as in every report;
   /// `chain_transitions` the chain's, where moves between the same two states are one.
   public static func json(_ r: MarkovReport, timing: Bool = false, exploreSeconds: Double = 0) -> String {
     var fields: [(String, JSON)] = [("report", .string("markov"))]
@@ -27,18 +28,19 @@ extension MarkovWriter {
       ("converged", .bool(r.solver.converged)),
       ("cyclic_components", .int(r.solver.cyclicComponents)),
       ("decided_states", .int(r.solver.decidedStates)),
-      ("outcomes", byOutcome { .double(r.outcomes[$0.rawValue]) }),
-      ("residual", .double(r.residual)),
-      ("expected_steps", .double(r.expectedSteps)),
-      ("expected_time", .double(r.expectedTime)),
-      ("expected_steps_by_outcome", byOutcome { r.conditionalSteps[$0.rawValue].map { .double($0) } ?? .null }),
-      ("expected_time_by_outcome", byOutcome { r.conditionalTime[$0.rawValue].map { .double($0) } ?? .null }),
+      ("only", r.only.map { .array($0.map { .string($0.name) }) } ?? .null),
+      ("outcomes", byOutcome { figure(r.outcomes[$0.rawValue]) }),
+      ("residual", figure(r.residual)),
+      ("expected_steps", figure(r.expectedSteps)),
+      ("expected_time", figure(r.expectedTime)),
+      ("expected_steps_by_outcome", byOutcome { figure(r.conditionalSteps[$0.rawValue]) }),
+      ("expected_time_by_outcome", byOutcome { figure(r.conditionalTime[$0.rawValue]) }),
       ("error_bound", .object([
-        ("outcomes", byOutcome { .double(r.outcomeBounds[$0.rawValue]) }),
-        ("expected_steps", .double(r.expectedStepsBound)),
-        ("expected_time", .double(r.expectedTimeBound)),
-        ("expected_steps_by_outcome", byOutcome { r.conditionalStepsBounds[$0.rawValue].map { .double($0) } ?? .null }),
-        ("expected_time_by_outcome", byOutcome { r.conditionalTimeBounds[$0.rawValue].map { .double($0) } ?? .null }),
+        ("outcomes", byOutcome { figure(r.outcomeBounds[$0.rawValue]) }),
+        ("expected_steps", figure(r.expectedStepsBound)),
+        ("expected_time", figure(r.expectedTimeBound)),
+        ("expected_steps_by_outcome", byOutcome { figure(r.conditionalStepsBounds[$0.rawValue]) }),
+        ("expected_time_by_outcome", byOutcome { figure(r.conditionalTimeBounds[$0.rawValue]) }),
       ])),
       ("orbits", .bool(r.orbits)),
     ]
@@ -62,9 +64,22 @@ extension MarkovWriter {
     })))
     if timing {
       fields.append(("explore_seconds", .double(exploreSeconds)))
-      fields.append(("solve_seconds", .double(r.seconds)))
+      fields.append(("build_seconds", .double(r.buildSeconds)))
+      fields.append(("solve_seconds", .double(r.seconds - r.buildSeconds)))
     }
     return JSON.object(fields).rendered()
+  }
+
+  /// A figure, or null when it was not computed (`--only`: NaN) or has no value (nil).
+  static func figure(_ x: Double?) -> JSON {
+    guard let x, !x.isNaN else { return .null }
+    return .double(x)
+  }
+
+  /// The same for CSV: an empty field.
+  static func field(_ x: Double?) -> String {
+    guard let x, !x.isNaN else { return "" }
+    return String(x)
   }
 
   static func byOutcome(_ value: (Outcome) -> JSON) -> JSON {
@@ -99,19 +114,20 @@ extension MarkovWriter {
     add("solver", "tolerance", String(r.solver.tolerance))
     add("solver", "decided_states", String(r.solver.decidedStates))
     add("solver", "converged", String(r.solver.converged))
-    for o in Outcome.allCases { add("outcome", o.name, String(r.outcomes[o.rawValue])) }
-    for o in Outcome.allCases { add("error_bound", "outcome.\(o.name)", String(r.outcomeBounds[o.rawValue])) }
-    add("error_bound", "expected_steps", String(r.expectedStepsBound))
-    add("error_bound", "expected_time", String(r.expectedTimeBound))
+    if let only = r.only { add("solver", "only", only.map(\.name).joined(separator: " ")) }
+    for o in Outcome.allCases { add("outcome", o.name, field(r.outcomes[o.rawValue])) }
+    for o in Outcome.allCases { add("error_bound", "outcome.\(o.name)", field(r.outcomeBounds[o.rawValue])) }
+    add("error_bound", "expected_steps", field(r.expectedStepsBound))
+    add("error_bound", "expected_time", field(r.expectedTimeBound))
     for o in Outcome.allCases {
-      add("error_bound", "expected_steps.\(o.name)", r.conditionalStepsBounds[o.rawValue].map { String($0) } ?? "")
-      add("error_bound", "expected_time.\(o.name)", r.conditionalTimeBounds[o.rawValue].map { String($0) } ?? "")
+      add("error_bound", "expected_steps.\(o.name)", field(r.conditionalStepsBounds[o.rawValue]))
+      add("error_bound", "expected_time.\(o.name)", field(r.conditionalTimeBounds[o.rawValue]))
     }
-    add("residual", "", String(r.residual))
-    add("expected_steps", "all", String(r.expectedSteps))
-    for o in Outcome.allCases { add("expected_steps", o.name, r.conditionalSteps[o.rawValue].map { String($0) } ?? "") }
-    add("expected_time", "all", String(r.expectedTime))
-    for o in Outcome.allCases { add("expected_time", o.name, r.conditionalTime[o.rawValue].map { String($0) } ?? "") }
+    add("residual", "", field(r.residual))
+    add("expected_steps", "all", field(r.expectedSteps))
+    for o in Outcome.allCases { add("expected_steps", o.name, field(r.conditionalSteps[o.rawValue])) }
+    add("expected_time", "all", field(r.expectedTime))
+    for o in Outcome.allCases { add("expected_time", o.name, field(r.conditionalTime[o.rawValue])) }
     func summary(_ section: String, _ s: DistributionSummary) {
       add(section, "running", String(s.running))
       for o in Outcome.allCases { add(section, o.name, String(s.outcomes[o.rawValue])) }
@@ -137,7 +153,8 @@ extension MarkovWriter {
     }
     if timing {
       add("time", "explore_seconds", String(exploreSeconds))
-      add("time", "solve_seconds", String(r.seconds))
+      add("time", "build_seconds", String(r.buildSeconds))
+      add("time", "solve_seconds", String(r.seconds - r.buildSeconds))
     }
     return rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
   }

@@ -25,8 +25,8 @@ public enum MarkovWriter {
     }
     out += "solver:      " + solverLine(r.solver) + "\n"
     if timing {
-      out += "time:        explore " + String(format: "%.3f", exploreSeconds) + " s, chain and solve "
-        + String(format: "%.3f", r.seconds) + " s\n"
+      out += "time:        explore " + String(format: "%.3f", exploreSeconds) + " s, build the chain "
+        + String(format: "%.3f", r.buildSeconds) + " s, solve " + String(format: "%.3f", r.seconds - r.buildSeconds) + " s\n"
     }
     out += "\n" + outcomeTable(r)
     if let (k, summary) = r.afterSteps {
@@ -46,7 +46,8 @@ public enum MarkovWriter {
       if let b = lr.errorBound, b > 0 {
         out += "  (every fraction within \(bound(b)))\n"
       } else if lr.errorBound == nil {
-        out += "  (no guaranteed error bound: the power iteration inside livelock components stops at the precision)\n"
+        out += "  (no guaranteed error bound: a livelock component of more than 2,000 states gets power iteration, "
+          + "which stops at the precision)\n"
       }
       out += summaryText(lr.summary, r)
     }
@@ -94,6 +95,7 @@ public enum MarkovWriter {
   /// The outcomes, with expected steps and time given each. Where some figure came from
   /// iteration, every figure is followed by its guaranteed error bound (`±3.1e-13`).
   static func outcomeTable(_ r: MarkovReport) -> String {
+    if let only = r.only { return probabilityTable(r, only) }
     let withBounds = r.solver.cyclicComponents > 0
     func cell(_ value: Double?, _ b: Double?) -> String {
       guard let value else { return "-" }
@@ -114,6 +116,19 @@ public enum MarkovWriter {
       out += (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined() + row[3] + "\n"
     }
     out += "residual   \(number(r.residual)) (1 - sum of the outcomes)\n"
+    return out
+  }
+
+  /// `--only`: the probabilities asked for, and what was left out.
+  static func probabilityTable(_ r: MarkovReport, _ only: [Outcome]) -> String {
+    let withBounds = r.solver.cyclicComponents > 0
+    var out = "outcome    probability\n"
+    for o in only {
+      let b = r.outcomeBounds[o.rawValue]
+      out += o.name.padding(toLength: 11, withPad: " ", startingAt: 0) + number(r.outcomes[o.rawValue])
+        + (withBounds && b != 0 ? " ±" + bound(b) : "") + "\n"
+    }
+    out += "(--only: no other outcome, expected steps or time computed)\n"
     return out
   }
 

@@ -1,18 +1,23 @@
-/// Per state and outcome class j: x_j, the probability of ending in class j; m_j, the expected
-/// steps counted only on runs that end in j (E[steps · 1{end in j}]); t_j, the same for time.
-/// Each is held as an interval [lower, upper] that contains the exact value: the two ends are
-/// equal wherever the value was computed without iteration.
-struct Backward {
+/// The columns of the backward figures, per state and outcome class j: x_j, the probability of
+/// ending in class j; m_j, the expected steps counted only on runs that end in j (E[steps ·
+/// 1{end in j}]); t_j, the same for time.
+enum Backward {
   static let classes = Outcome.allCases.count
   /// Columns per state: x (0..<k), m (k..<2k), t (2k..<3k).
   static let width = 3 * classes
+}
+
+/// Per state, `width` figures, each held as an interval [lower, upper] that contains the exact
+/// value: the two ends are equal wherever the value was computed without iteration.
+struct Intervals {
+  let width: Int
   var lower: [Double]
   /// Empty when every value is exact (no cyclic component): then `upper` is `lower`.
   var upperOnly: [Double]
 
-  func lower(_ s: Int, _ column: Int) -> Double { lower[s * Backward.width + column] }
+  func lower(_ s: Int, _ column: Int) -> Double { lower[s * width + column] }
   func upper(_ s: Int, _ column: Int) -> Double {
-    upperOnly.isEmpty ? lower[s * Backward.width + column] : upperOnly[s * Backward.width + column]
+    upperOnly.isEmpty ? lower[s * width + column] : upperOnly[s * width + column]
   }
 }
 
@@ -39,43 +44,12 @@ struct CompensatedSum {
 }
 
 extension Solver {
-  /// Precomputation by graph search, before any arithmetic (Storm's prob0 and prob1): per
-  /// component, the set of outcome classes it can end in (a bit per class). A class outside the
-  /// set has probability exactly 0; a set of one class means probability exactly 1. Also per
-  /// component: whether its values are exact, that is, no cyclic component is reachable from it.
-  static func reachableClasses(_ chain: MarkovChain, _ components: Components) -> (classes: [UInt8], exact: [Bool]) {
-    var classes = [UInt8](repeating: 0, count: components.count)
-    var exact = [Bool](repeating: true, count: components.count)
-    for c in 0..<components.count {
-      if let outcome = components.outcome[c] {
-        classes[c] = 1 << UInt8(outcome.rawValue)
-        continue
-      }
-      let states = components.states(c)
-      var set: UInt8 = 0
-      var isExact = states.count == 1
-      for s32 in states {
-        let s = Int(s32)
-        for e in chain.rowStart[s]..<chain.rowStart[s + 1] {
-          let d = Int(components.componentOf[Int(chain.columns[e])])
-          if d != c {
-            set |= classes[d]
-            isExact = isExact && exact[d]
-          }
-        }
-      }
-      classes[c] = set
-      exact[c] = isExact
-    }
-    return (classes, exact)
-  }
-
-  /// Every state's x, m and t (`Backward`), component by component in reverse topological order:
+  /// Every state's x, m and t (the columns of `Backward`), component by component in reverse topological order:
   /// bottom states directly; a single transient state exactly from its successors (a self-loop
   /// divided out); a cyclic component by sound value iteration (`soundIteration`), which gives
   /// a lower and an upper bound of every value. Below a cyclic component the two bounds are
   /// carried separately; everywhere else they are one number.
-  mutating func backward() throws(MarkovError) -> Backward {
+  mutating func backward() throws(MarkovError) -> Intervals {
     let n = chain.stateCount, w = Backward.width
     let sound = stats.cyclicComponents > 0
     var lower = [Double](repeating: 0, count: n * w)
@@ -106,7 +80,7 @@ extension Solver {
       if set.nonzeroBitCount == 1 { decidedStates += states.count }
       try solveCyclic(Array(states), classes: set, lower: &lower, upper: &upper)
     }
-    return Backward(lower: lower, upperOnly: upper)
+    return Intervals(width: w, lower: lower, upperOnly: upper)
   }
 
   /// The x, m and t of one transient state from its successors' values in `y` (a self-loop is
@@ -170,18 +144,7 @@ extension Solver {
     throws(MarkovError)
   {
     let w = Backward.width, k = Backward.classes, size = states.count
-    for (i, s) in states.enumerated() { local[Int(s)] = Int32(i) }
-    // The component's own rows: local targets and probabilities; and what leaves it.
-    var rowStart = [0], targets: [Int32] = [], probabilities: [Double] = []
-    for s32 in states {
-      let s = Int(s32)
-      for e in chain.rowStart[s]..<chain.rowStart[s + 1] where components.componentOf[Int(chain.columns[e])] == components.componentOf[s] {
-        targets.append(local[Int(chain.columns[e])])
-        probabilities.append(chain.probability(e, from: s))
-      }
-      rowStart.append(targets.count)
-    }
-    let system = LocalSystem(rowStart: rowStart, targets: targets, probabilities: probabilities)
+    let system = localSystem(states)
     let present = (0..<k).filter { classes & (1 << UInt8($0)) != 0 }
     /// c = reward + Σ over the moves that leave the component of P(s, t) y(t), per column.
     func constants(_ columns: [Int], reward: (Int, Int) -> Double, _ y: [Double]) -> [Double] {
@@ -232,6 +195,23 @@ extension Solver {
         upper[Int(s) * w + column] = hi[i * columns.count + q]
       }
     }
+  }
+
+  /// The rows of cyclic component `states` restricted to it: the embedded DTMC's
+  /// probabilities of the moves that stay inside, with targets in local numbers (the order of
+  /// `states`).
+  mutating func localSystem(_ states: [UInt32]) -> LocalSystem {
+    for (i, s) in states.enumerated() { local[Int(s)] = Int32(i) }
+    var rowStart = [0], targets: [Int32] = [], probabilities: [Double] = []
+    for s32 in states {
+      let s = Int(s32)
+      for e in chain.rowStart[s]..<chain.rowStart[s + 1] where components.componentOf[Int(chain.columns[e])] == components.componentOf[s] {
+        targets.append(local[Int(chain.columns[e])])
+        probabilities.append(chain.probability(e, from: s))
+      }
+      rowStart.append(targets.count)
+    }
+    return LocalSystem(rowStart: rowStart, targets: targets, probabilities: probabilities)
   }
 
   /// The probabilities of a component's moves that stay in it, in local state numbers.

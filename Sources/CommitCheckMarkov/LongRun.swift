@@ -10,6 +10,14 @@ extension MarkovAnalysis {
   /// (every explored state is reachable): the long run is then spent inside livelock
   /// components, each weighted by its share of the absorption probability, spread by its own
   /// stationary distribution.
+  ///
+  /// With livelocks the error bound combines the two: each component's stationary distribution
+  /// is exact up to rounding (`exactStationary`, for components of up to
+  /// `MarkovOptions.exactStationaryLimit` states), and the absorption probabilities are the arrivals of
+  /// `visits`, lower bounds whose sum misses 1 by some δ (0 when every transient component is
+  /// one state). Their shares a_c / l (l the sum over livelock components) then move by d_c
+  /// with Σ d_c = 0 and Σ |d_c| ≤ 2δ / l, so every fraction, Σ_c d_c · π_c(F) with π_c(F) in
+  /// [0, 1], is within δ / l. A larger livelock component gets power iteration and no bound.
   func longRun(_ rate: Double, visits: [Double], solver: inout Solver, options: MarkovOptions) throws(MarkovError)
     -> LongRunResult
   {
@@ -43,17 +51,76 @@ extension MarkovAnalysis {
     } else {
       let weights = livelocks.map { c in CompensatedSum.of(components.states(c).lazy.map { visits[Int($0)] }) }
       let totalWeight = CompensatedSum.of(weights)
+      var bounded = true
       for (i, c) in livelocks.enumerated() {
-        let (pi, sweeps) = try stationary(c, tolerance: options.tolerance, maxIterations: options.maxIterations,
-                                          cancellation: options.cancellation)
-        iterations = max(iterations, sweeps)
+        let pi: [Double]
+        if components.start[c + 1] - components.start[c] <= options.exactStationaryLimit {
+          pi = try exactStationary(c, cancellation: options.cancellation)
+        } else {
+          let sweeps: Int
+          (pi, sweeps) = try stationary(c, tolerance: options.tolerance, maxIterations: options.maxIterations,
+                                        cancellation: options.cancellation)
+          iterations = max(iterations, sweeps)
+          bounded = false
+        }
         for (s, p) in zip(components.states(c), pi) { time[Int(s)] = weights[i] / totalWeight * p }
       }
+      if bounded {
+        // δ: what the arrivals into all bottom components miss of 1.
+        var arrived = CompensatedSum()
+        for c in 0..<components.count where components.bottom[c] {
+          for s in components.states(c) { arrived.add(visits[Int(s)]) }
+        }
+        forwardBound = forwardExact ? 0 : max(0, 1 - arrived.value) / totalWeight
+      }
     }
-    // Exact (up to rounding) when every component is one state: no sweep and no power iteration.
+    // Without livelocks, exact (up to rounding) when every component is one state: no sweep.
     let exact = livelocks.isEmpty && (0..<components.count).allSatisfy { components.start[$0 + 1] - components.start[$0] == 1 }
     return LongRunResult(restartRate: rate, summary: summarize(time), cycleTime: cycleTime, iterations: iterations,
                          errorBound: exact ? 0 : forwardBound)
+  }
+
+  /// The stationary distribution of the CTMC restricted to bottom component `c` (in the order
+  /// of `components.states(c)`), by the Grassmann–Taksar–Heyman algorithm: states are
+  /// eliminated one by one (censoring: the rates of the chain watched only on the states left),
+  /// then the distribution is rebuilt backwards. It only adds, multiplies and divides
+  /// nonnegative numbers, so it loses no digits to cancellation: exact up to rounding, with a
+  /// small relative error in every entry (Grassmann, Taksar and Heyman 1985; O'Cinneide 1993).
+  func exactStationary(_ c: Int, cancellation: Cancellation) throws(MarkovError) -> [Double] {
+    let states = Array(components.states(c))
+    let n = states.count
+    if n == 1 { return [1] }
+    var local = [Int: Int]()
+    for (i, s) in states.enumerated() { local[Int(s)] = i }
+    // a[i * n + j]: the rate from i to j (i ≠ j); the diagonal stays 0.
+    var a = [Double](repeating: 0, count: n * n)
+    for (i, s32) in states.enumerated() {
+      let s = Int(s32)
+      for e in chain.rowStart[s]..<chain.rowStart[s + 1] where Int(chain.columns[e]) != s {
+        a[i * n + local[Int(chain.columns[e])]!] += chain.rates[e]
+      }
+    }
+    for k in stride(from: n - 1, to: 0, by: -1) {
+      try cancellation.check()
+      // The rate of leaving k for the states still kept (a bottom component is irreducible, so
+      // some is left: positive).
+      var out = CompensatedSum()
+      for j in 0..<k { out.add(a[k * n + j]) }
+      for i in 0..<k where a[i * n + k] != 0 {
+        let f = a[i * n + k] / out.value
+        a[i * n + k] = f
+        for j in 0..<k { a[i * n + j] += f * a[k * n + j] }
+      }
+    }
+    var pi = [Double](repeating: 0, count: n)
+    pi[0] = 1
+    for j in 1..<n {
+      var sum = CompensatedSum()
+      for i in 0..<j where a[i * n + j] != 0 { sum.add(pi[i] * a[i * n + j]) }
+      pi[j] = sum.value
+    }
+    let total = CompensatedSum.of(pi)
+    return pi.map { $0 / total }
   }
 
   /// The stationary distribution of the CTMC restricted to bottom component `c` (in the order

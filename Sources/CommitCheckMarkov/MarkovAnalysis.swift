@@ -15,11 +15,22 @@ public struct MarkovOptions: Sendable {
   public var longRunRate: Double?
   /// `--top K`: the K most probable bottom components (terminal states).
   public var top = 0
+  /// `--only CLASS,...`: the probabilities of these outcome classes and nothing else of the
+  /// backward figures (no expected steps or time, no residual): after the graph search, only
+  /// the states that can end both in an asked class and elsewhere are solved, for those classes.
+  /// Nil: every figure.
+  public var only: Set<Outcome>?
   /// The precision: iteration stops once every value's guaranteed interval is this narrow,
   /// relative to the value.
   public var tolerance = 1e-12
   public var maxIterations = 100_000
   public var maxUniformizationSteps = 10_000_000
+  /// Threads that build the chain (the figures are the same for any number).
+  public var threads = 1
+  /// The largest livelock component whose stationary distribution the long run computes
+  /// exactly (`exactStationary`: a dense matrix of this many rows, 32 MB, a few seconds at
+  /// most); larger ones get power iteration and no bound. Internal: the tests lower it.
+  var exactStationaryLimit = 2_000
   /// Stops the solvers at a signal or a deadline.
   public var cancellation = Cancellation()
   public init() {}
@@ -50,11 +61,11 @@ public struct LongRunResult: Sendable {
   /// Expected time from one start of the transaction to the next (nil when a livelock
   /// component exists: the chain is eventually caught in one and never restarts).
   public var cycleTime: Double?
-  /// Power-iteration sweeps for the stationary distribution inside livelock components.
+  /// Power-iteration sweeps for the stationary distribution inside livelock components of more
+  /// than 2,000 states (0 when every livelock component is solved exactly).
   public var iterations: Int
   /// A guaranteed bound on the error of every fraction; nil when the figures come from
-  /// iterations without one (a cyclic component's forward equations, or the power iteration
-  /// inside livelock components).
+  /// the power iteration inside a livelock component of more than 2,000 states, which gives none.
   public var errorBound: Double?
 }
 
@@ -83,6 +94,10 @@ public struct MarkovReport: Sendable {
   public var outcomes: [Double]
   /// Guaranteed bounds on the error of each outcome probability (0 where exact).
   public var outcomeBounds: [Double] = []
+  /// With `MarkovOptions.only`: the classes whose probabilities were computed, in the order of
+  /// `Outcome`. The other entries of `outcomes` and `outcomeBounds`, the residual, and every
+  /// expected step and time figure are then NaN (not computed). Nil: every figure was computed.
+  public var only: [Outcome]?
   /// 1 minus the sum of the outcome probabilities.
   public var residual: Double
   /// Expected steps (DTMC) and time (CTMC) until the chain enters its bottom component.
@@ -110,7 +125,9 @@ public struct MarkovReport: Sendable {
   public var controlStateNames: [[String]]
   /// Seconds spent building and solving the chain (exploration excluded).
   public var seconds: Double
-  /// Of those, the seconds spent building the chain and its components (the rest is solving).
+  /// Of those, the seconds spent building the chain (its rows, from the explored graph). The
+  /// rest is solving: the components, the graph search and the arithmetic, as a model checker's
+  /// solve of a chain it has read covers its own graph analyses.
   public var buildSeconds = 0.0
 }
 
@@ -140,11 +157,13 @@ public struct MarkovAnalysis: Sendable {
     let table = try RateTable(system: system, overrides: options.rates)
     warnings = MarkovAnalysis.warnings(options, for: system)
     exploration = ex
-    chain = try MarkovChain(exploration: ex, rates: table)
-    try options.cancellation.check()
-    components = Components(chain)
-    try options.cancellation.check()
+    let chain = try MarkovChain(exploration: ex, rates: table, threads: options.threads)
     let built = Date().timeIntervalSince(started)
+    try options.cancellation.check()
+    let reader = VerdictReader(chain, ex)
+    components = Components(chain) { reader.verdict(of: $0) }
+    self.chain = chain
+    try options.cancellation.check()
     initialDistribution = MarkovAnalysis.initialDistribution(ex, table, count: chain.stateCount)
     chainWarnings = RateTable.unusedMoveRates(ex, overrides: options.rates).map {
       .warning("--rate \($0.name)=\(MarkovAnalysis.rateText($0.rate)): no move of the explored chain takes it, "
@@ -236,6 +255,12 @@ public struct MarkovAnalysis: Sendable {
     if let r = o.longRunRate, !(r.isFinite && r > 0) { throw .invalidOption("--long-run needs a positive rate") }
     if o.top < 0 { throw .invalidOption("--top needs a non-negative count") }
     if !(o.tolerance > 0 && o.tolerance < 1) { throw .invalidOption("--tolerance must be between 0 and 1") }
+    if let only = o.only {
+      if only.isEmpty { throw .invalidOption("--only needs at least one outcome class") }
+      if o.longRunRate != nil {
+        throw .invalidOption("--only leaves out the expected time that --long-run needs; give one of them")
+      }
+    }
   }
 
   mutating func solve(_ options: MarkovOptions) throws(MarkovError) {
@@ -249,17 +274,66 @@ public struct MarkovAnalysis: Sendable {
       if chain.isAbsorbing(s) { report.absorbingStates += 1 }
       if components.outcome(ofState: s) == nil { report.transientStates += 1 }
     }
-    // Probabilities, steps and time per class from every state, as guaranteed intervals.
+    if let only = options.only {
+      try solveProbabilities(only, solver: &solver)
+    } else {
+      try solveBackward(solver: &solver)
+    }
+    // The forward figures: expected visits, and from them the arrivals into bottom components.
+    let visits = options.top > 0 || options.longRunRate != nil ? try solver.visits(initial: initialDistribution) : []
+    report.top = topComponents(options.top, arrivals: visits)
+    if let k = options.steps {
+      report.afterSteps = (k, summarize(try distribution(afterSteps: k, cancellation: options.cancellation)))
+    }
+    if let t = options.time {
+      let (d, used, bound) = try distribution(atTime: t, maxSteps: options.maxUniformizationSteps,
+                                              cancellation: options.cancellation)
+      report.atTime = (t, used, summarize(d))
+      report.atTimeBound = bound
+    }
+    if let rate = options.longRunRate {
+      report.longRun = try longRun(rate, visits: visits, solver: &solver, options: options)
+    }
+    report.solver = solver.stats
+  }
+
+  /// The interval of a figure at the start: Σ π0(s) y(s) over the initial states.
+  func atStart(_ lower: (Int) -> Double, _ upper: (Int) -> Double) -> (lower: Double, upper: Double) {
+    var lo = CompensatedSum(), hi = CompensatedSum()
+    for s in 0..<chain.initialCount where initialDistribution[s] != 0 {
+      lo.add(initialDistribution[s] * lower(s))
+      hi.add(initialDistribution[s] * upper(s))
+    }
+    return (lo.value, hi.value)
+  }
+
+  /// `MarkovOptions.only`: the probabilities of those classes, every other backward figure NaN.
+  mutating func solveProbabilities(_ only: Set<Outcome>, solver: inout Solver) throws(MarkovError) {
+    let wanted = only.reduce(UInt8(0)) { $0 | 1 << UInt8($1.rawValue) }
+    let p = try solver.probabilities(of: wanted)
+    let k = Outcome.allCases.count
+    report.only = p.classes
+    report.outcomes = Array(repeating: .nan, count: k)
+    report.outcomeBounds = Array(repeating: .nan, count: k)
+    for (i, o) in p.classes.enumerated() {
+      let x = atStart({ p.values.lower($0, i) }, { p.values.upper($0, i) })
+      report.outcomes[o.rawValue] = (x.lower + x.upper) / 2
+      report.outcomeBounds[o.rawValue] = (x.upper - x.lower) / 2
+    }
+    report.residual = .nan
+    (report.expectedSteps, report.expectedStepsBound, report.expectedTime, report.expectedTimeBound) = (.nan, .nan, .nan, .nan)
+    report.conditionalSteps = Array(repeating: .nan, count: k)
+    report.conditionalTime = report.conditionalSteps
+    report.conditionalStepsBounds = report.conditionalSteps
+    report.conditionalTimeBounds = report.conditionalSteps
+  }
+
+  /// Probabilities, steps and time per class from every state, as guaranteed intervals.
+  mutating func solveBackward(solver: inout Solver) throws(MarkovError) {
     let k = Outcome.allCases.count
     let b = try solver.backward()
-    /// The interval of a figure at the start: Σ π0(s) y(s) over the initial states.
     func atStart(_ column: Int) -> (lower: Double, upper: Double) {
-      var lower = CompensatedSum(), upper = CompensatedSum()
-      for s in 0..<chain.initialCount where initialDistribution[s] != 0 {
-        lower.add(initialDistribution[s] * b.lower(s, column))
-        upper.add(initialDistribution[s] * b.upper(s, column))
-      }
-      return (lower.value, upper.value)
+      self.atStart({ b.lower($0, column) }, { b.upper($0, column) })
     }
     let x = (0..<k).map { atStart($0) }
     let m = (0..<k).map { atStart(k + $0) }
@@ -285,22 +359,6 @@ public struct MarkovAnalysis: Sendable {
     report.conditionalStepsBounds = stepsGiven.map { $0?.bound }
     report.conditionalTime = timeGiven.map { $0?.value }
     report.conditionalTimeBounds = timeGiven.map { $0?.bound }
-    // The forward figures: expected visits, and from them the arrivals into bottom components.
-    let visits = options.top > 0 || options.longRunRate != nil ? try solver.visits(initial: initialDistribution) : []
-    report.top = topComponents(options.top, arrivals: visits)
-    if let k = options.steps {
-      report.afterSteps = (k, summarize(try distribution(afterSteps: k, cancellation: options.cancellation)))
-    }
-    if let t = options.time {
-      let (d, used, bound) = try distribution(atTime: t, maxSteps: options.maxUniformizationSteps,
-                                              cancellation: options.cancellation)
-      report.atTime = (t, used, summarize(d))
-      report.atTimeBound = bound
-    }
-    if let rate = options.longRunRate {
-      report.longRun = try longRun(rate, visits: visits, solver: &solver, options: options)
-    }
-    report.solver = solver.stats
   }
 
   /// Whether the forward figures (visits, arrivals) are exact: every transient component is a
@@ -338,3 +396,4 @@ public struct MarkovAnalysis: Sendable {
     return top
   }
 }
+

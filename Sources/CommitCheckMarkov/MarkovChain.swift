@@ -1,5 +1,6 @@
 import CommitCheckExplorer
 import CommitCheckModel
+import Foundation
 
 /// How a run of the protocol ends: the kind of bottom strongly connected component the chain
 /// is absorbed into. The five classes partition the bottom components, so their probabilities
@@ -29,6 +30,10 @@ enum StateVerdict: UInt8 {
   case abort
   /// Two processes, crashed ones included, hold conflicting decisions.
   case violation
+  /// Not read from the state yet: the chain reads a state's verdict only where it decides the
+  /// state's row (see `MarkovChain.init`); `Components` reads those of the bottom components
+  /// (`VerdictReader`).
+  case unknown
 }
 
 /// A continuous-time Markov chain over an explored state graph, in compressed sparse rows.
@@ -57,94 +62,81 @@ public struct MarkovChain: Sendable {
   public let cutStates: Int
   /// The number of moves of the explored graph (before merging and cutting).
   public let moveCount: Int
+  /// Per state: its verdict where the row needed it, otherwise `unknown` (see `VerdictReader`).
   let verdicts: [StateVerdict]
-  /// Per state and process (`s * processCount + p`): the control state, plus `crashedBit`
-  /// when the process has crashed.
-  let control: [UInt16]
-  let processCount: Int
-  static let crashedBit: UInt16 = 0x8000
 
   public var transitionCount: Int { columns.count }
 
   /// The embedded DTMC's probability of transition `e`, which leaves state `s`.
   public func probability(_ e: Int, from s: Int) -> Double { rates[e] / exitRates[s] }
 
-  /// Builds the chain from a complete exploration that kept its edges.
-  public init(exploration ex: Exploration, rates table: RateTable) throws(MarkovError) {
+  /// Builds the chain from a complete exploration that kept its edges, `threads` ranges of
+  /// states at once (each range's rows are independent of the others'; the result is the same
+  /// for any number of threads).
+  ///
+  /// Reading a state (unpacking it) costs more than building its row, so a state is read only
+  /// where its verdict decides the row: every state when the exploration found an atomicity
+  /// violation (those states' moves are cut), otherwise only the states without a protocol
+  /// move (which may be blocked). The verdicts of the other states are read later, for the
+  /// bottom components only (`VerdictReader`).
+  public init(exploration ex: Exploration, rates table: RateTable, threads: Int = 1) throws(MarkovError) {
+    try self.init(exploration: ex, rates: table, threads: threads, minimumPart: 1 << 16)
+  }
+
+  /// The same, with ranges of at least `minimumPart` states (below that a thread costs more
+  /// than it saves; the tests split small chains).
+  init(exploration ex: Exploration, rates table: RateTable, threads: Int, minimumPart: Int) throws(MarkovError) {
     if let reason = ex.stopReason {
       throw .incompleteExploration(
         reason == .maxStates
           ? "exploration stopped at the state limit (--max-states)" : "exploration stopped at a model error")
     }
     guard ex.keptEdges || ex.stateCount == 0 else { throw .missingEdges }
-    let system = ex.system
-    let generator = SuccessorGenerator(system)
     let n = ex.stateCount
-    let processes = system.processes.count
     stateCount = n
     initialCount = ex.initialCount
-    processCount = processes
-    var rowStart = [Int]()
-    rowStart.reserveCapacity(n + 1)
-    var columns = [UInt32]()
-    var rates = [Double]()
-    columns.reserveCapacity(ex.edgeTargets.count)
-    rates.reserveCapacity(ex.edgeTargets.count)
-    var exitRates = [Double](repeating: 0, count: n)
-    var verdicts = [StateVerdict](repeating: .undecided, count: n)
-    var control = [UInt16](repeating: 0, count: n * processes)
-    var row: [(target: UInt32, rate: Double)] = []
-    var cut = 0
-    var moves = 0
-    for s in 0..<n {
-      let slots = ex.state(UInt32(s))
-      var commitHeld = false
-      for p in 0..<processes {
-        let crashed = system.isCrashed(slots, process: p)
-        if generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
-        control[s * processes + p] = UInt16(system.controlState(slots, process: p)) | (crashed ? MarkovChain.crashedBit : 0)
-      }
-      let facts = generator.decisionFacts(slots)
-      let verdict: StateVerdict =
-        !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
-      verdicts[s] = verdict
-      rowStart.append(columns.count)
-      let edges = ex.edges(of: UInt32(s))
-      moves += edges.count
-      if verdict == .violation {
-        if !edges.isEmpty { cut += 1 }
-        continue
-      }
-      if verdict == .undecided && !ex.hasProtocolMove[s] && !(system.fairRecovery && facts.recoveryPending) {
-        continue
-      }
-      row.removeAll(keepingCapacity: true)
-      for e in edges { row.append((ex.edgeTargets[e], table.rate(of: ex.edgeActions[e]))) }
-      row.sort { $0.target < $1.target }
-      var total = 0.0
-      var k = 0
-      while k < row.count {
-        let target = row[k].target
-        var rate = 0.0
-        while k < row.count && row[k].target == target {
-          rate += row[k].rate
-          k += 1
-        }
-        columns.append(target)
-        rates.append(rate)
-        total += rate
-      }
-      exitRates[s] = total
+    // The explorer checks atomicity on every state; with no violation found, no row is cut
+    // for one.
+    let violations = ex.firstViolation.isEmpty || ex.firstViolation[0] != nil
+    let parts = max(1, min(threads, n / max(1, minimumPart)))
+    let results = PartResults(count: parts)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let range = (n * part / parts)..<(n * (part + 1) / parts)
+      // The first part reserves room for every state and move.
+      let room = part == 0 ? 0..<n : range
+      results.store(ChainPart(ex, table, range, readEvery: violations, room: room), at: part)
     }
-    rowStart.append(columns.count)
-    self.rowStart = rowStart
-    self.columns = columns
-    self.rates = rates
-    self.exitRates = exitRates
-    self.verdicts = verdicts
-    self.control = control
-    cutStates = cut
-    moveCount = moves
+    // The first part has room for the whole chain: the others are appended to it in place.
+    var built = results.take()
+    let counts = (built.reduce(0) { $0 + $1.cut }, built.reduce(0) { $0 + $1.moves })
+    var chain = built.removeFirst()
+    for part in built {
+      let offset = chain.columns.count
+      chain.rowStart.removeLast()
+      chain.rowStart.append(contentsOf: part.rowStart.lazy.map { $0 + offset })
+      chain.columns.append(contentsOf: part.columns)
+      chain.rates.append(contentsOf: part.rates)
+      chain.exitRates.append(contentsOf: part.exitRates)
+      chain.verdicts.append(contentsOf: part.verdicts)
+    }
+    rowStart = chain.rowStart
+    columns = chain.columns
+    rates = chain.rates
+    exitRates = chain.exitRates
+    verdicts = chain.verdicts
+    (cutStates, moveCount) = counts
+  }
+
+  /// The verdict of a state given by its slots, and whether a crashed process may still recover.
+  static func verdict(_ slots: [Int], _ system: TransitionSystem, _ generator: SuccessorGenerator)
+    -> (verdict: StateVerdict, recoveryPending: Bool)
+  {
+    var commitHeld = false
+    for p in 0..<system.processes.count where generator.decisionCode(slots, process: p) & 1 != 0 { commitHeld = true }
+    let facts = generator.decisionFacts(slots)
+    let verdict: StateVerdict =
+      !facts.atomic ? .violation : facts.liveUndecided ? .undecided : commitHeld ? .commit : .abort
+    return (verdict, facts.recoveryPending)
   }
 
   /// Whether state `s` has no transition at all.
@@ -155,5 +147,126 @@ public struct MarkovChain: Sendable {
     var p = 0.0
     for e in rowStart[s]..<rowStart[s + 1] where Int(columns[e]) == s { p += rates[e] }
     return exitRates[s] > 0 ? p / exitRates[s] : 0
+  }
+}
+
+/// The rows of one range of states, built apart from the other ranges (`MarkovChain.init`).
+struct ChainPart: Sendable {
+  /// Row starts relative to this part's first transition; one more than the states.
+  var rowStart: [Int] = [0]
+  var columns: [UInt32] = []
+  var rates: [Double] = []
+  var exitRates: [Double] = []
+  var verdicts: [StateVerdict] = []
+  var cut = 0
+  var moves = 0
+
+  /// The rows of `range`, reading every state's verdict when `readEvery`, otherwise only
+  /// those of the states without a protocol move (`MarkovChain.init`), with room reserved for
+  /// the states and moves of `room`.
+  init(_ ex: Exploration, _ table: RateTable, _ range: Range<Int>, readEvery: Bool, room: Range<Int>) {
+    let system = ex.system
+    let generator = SuccessorGenerator(system)
+    let (edgeStart, edgeTargets, edgeActions, hasProtocolMove) = (ex.edgeStart, ex.edgeTargets, ex.edgeActions, ex.hasProtocolMove)
+    let edgeCount = room.isEmpty ? 0 : ex.edgeStart[room.upperBound] - ex.edgeStart[room.lowerBound]
+    rowStart.reserveCapacity(room.count + 1)
+    columns.reserveCapacity(edgeCount)
+    rates.reserveCapacity(edgeCount)
+    exitRates.reserveCapacity(room.count)
+    verdicts.reserveCapacity(room.count)
+    // One row, sorted by target by insertion (rows are short).
+    var targets: [UInt32] = [], rowRates: [Double] = []
+    for s in range {
+      let edges = edgeStart[s]..<edgeStart[s + 1]
+      moves += edges.count
+      var keep = true
+      if readEvery || !hasProtocolMove[s] {
+        let (verdict, recoveryPending) = MarkovChain.verdict(ex.state(UInt32(s)), system, generator)
+        verdicts.append(verdict)
+        if verdict == .violation {
+          if !edges.isEmpty { cut += 1 }
+          keep = false
+        } else if verdict == .undecided && !hasProtocolMove[s] && !(system.fairRecovery && recoveryPending) {
+          keep = false
+        }
+      } else {
+        verdicts.append(.unknown)
+      }
+      var total = 0.0
+      if keep {
+        targets.removeAll(keepingCapacity: true)
+        rowRates.removeAll(keepingCapacity: true)
+        for e in edges {
+          let target = edgeTargets[e], rate = table.rate(of: edgeActions[e])
+          var i = targets.count
+          targets.append(target)
+          rowRates.append(rate)
+          while i > 0 && targets[i - 1] > target {
+            targets[i] = targets[i - 1]
+            rowRates[i] = rowRates[i - 1]
+            i -= 1
+          }
+          targets[i] = target
+          rowRates[i] = rate
+        }
+        // Moves between the same two states are one transition: their rates add.
+        var k = 0
+        while k < targets.count {
+          let target = targets[k]
+          var rate = 0.0
+          while k < targets.count && targets[k] == target {
+            rate += rowRates[k]
+            k += 1
+          }
+          columns.append(target)
+          rates.append(rate)
+          total += rate
+        }
+      }
+      exitRates.append(total)
+      rowStart.append(columns.count)
+    }
+  }
+}
+
+/// Every state's verdict: the chain's where its row needed it, otherwise read from the
+/// exploration. A class, so that a closure over it holds one reference (a closure over the
+/// exploration itself would copy its many arrays wherever it is passed).
+final class VerdictReader {
+  let chain: MarkovChain
+  let exploration: Exploration
+  let generator: SuccessorGenerator
+
+  init(_ chain: MarkovChain, _ exploration: Exploration) {
+    self.chain = chain
+    self.exploration = exploration
+    generator = SuccessorGenerator(exploration.system)
+  }
+
+  func verdict(of s: Int) -> StateVerdict {
+    let known = chain.verdicts[s]
+    return known != .unknown ? known
+      : MarkovChain.verdict(exploration.state(UInt32(s)), exploration.system, generator).verdict
+  }
+}
+
+/// The parts of a chain built on several threads, each stored by its own thread.
+final class PartResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var parts: [ChainPart?]
+
+  init(count: Int) { parts = Array(repeating: nil, count: count) }
+
+  func store(_ part: ChainPart, at index: Int) {
+    lock.lock()
+    parts[index] = part
+    lock.unlock()
+  }
+
+  /// The parts, left with no other reference (so the first grows in place).
+  func take() -> [ChainPart] {
+    let taken = parts.map { $0! }
+    parts = []
+    return taken
   }
 }

@@ -51,7 +51,7 @@ struct Solver {
   var selfRate: [Double] = []
   let cancellation: Cancellation
   /// Per component: the outcome classes it can end in, and whether no cyclic component is
-  /// reachable from it (`reachableClasses`).
+  /// reachable from it (the graph search of `Components`).
   let reach: [UInt8]
   let exactBelow: [Bool]
   /// Work space: one state's sums, and local numbers of a cyclic component's states.
@@ -68,8 +68,8 @@ struct Solver {
     self.chain = chain
     self.components = components
     stats = SolverStats(tolerance: tolerance, maxIterations: maxIterations)
+    (reach, exactBelow) = (components.reach, components.exact)
     let n = chain.stateCount
-    (reach, exactBelow) = Solver.reachableClasses(chain, components)
     for c in 0..<components.count where !components.bottom[c] {
       let size = components.start[c + 1] - components.start[c]
       stats.transientStates += size

@@ -23,23 +23,24 @@ extension MarkovAnalysis {
       running: 0, outcomes: Array(repeating: 0, count: Outcome.allCases.count),
       controlStates: system.processes.map { Array(repeating: 0, count: system.roles[$0.role].states.count) },
       crashed: Array(repeating: 0, count: system.processes.count))
-    let processes = chain.processCount
+    let processes = system.processes.count
     // Compensated sums (Neumaier) per figure: a figure can gather millions of states.
     var running = CompensatedSum()
     var outcomes = [CompensatedSum](repeating: CompensatedSum(), count: Outcome.allCases.count)
     var controlStates = summary.controlStates.map { [CompensatedSum](repeating: CompensatedSum(), count: $0.count) }
     var crashed = [CompensatedSum](repeating: CompensatedSum(), count: processes)
+    // The chain keeps no control states (its rows need none): each state is read here.
     for s in 0..<chain.stateCount where distribution[s] != 0 {
       let p = distribution[s]
+      let slots = exploration.state(UInt32(s))
       if let outcome = components.outcome(ofState: s) {
         outcomes[outcome.rawValue].add(p)
       } else {
         running.add(p)
       }
       for q in 0..<processes {
-        let code = chain.control[s * processes + q]
-        controlStates[q][Int(code & ~MarkovChain.crashedBit)].add(p)
-        if code & MarkovChain.crashedBit != 0 { crashed[q].add(p) }
+        controlStates[q][system.controlState(slots, process: q)].add(p)
+        if system.isCrashed(slots, process: q) { crashed[q].add(p) }
       }
     }
     summary.running = running.value

@@ -22,6 +22,9 @@ struct MarkovCommand {
       --time T             the CTMC's distribution at time T (uniformization)
       --long-run RATE      terminal states restart the transaction at RATE: long-run fractions
       --top K              the K most probable terminal states (bottom components)
+      --only CLASS,...     only the probabilities of these outcome classes (commit, abort,
+                           blocked, livelock, violation): no expected steps or time, and only
+                           the states that graph search leaves undecided are solved
       --tolerance X        precision of the sound iteration on cyclic chains: every figure's
                            guaranteed error bound within X of it, relative (default 1e-12)
       --format text|json|csv  report format (default text)
@@ -54,6 +57,7 @@ struct MarkovCommand {
       case "--time": markov.time = try Self.number(&cursor, positive: false)
       case "--long-run": markov.longRunRate = try Self.number(&cursor, positive: true)
       case "--top": markov.top = try cursor.count()
+      case "--only": markov.only = try Self.outcomes(&cursor, adding: markov.only ?? [])
       case "--tolerance":
         let t = try Self.number(&cursor, positive: true)
         guard t < 1 else { throw UsageError(message: "--tolerance must be below 1, found '\(t)'") }
@@ -73,6 +77,9 @@ struct MarkovCommand {
     }
     self.model = model
     try model.rejectCompactHash("markov")
+    if markov.only != nil && markov.longRunRate != nil {
+      throw UsageError(message: "--only leaves out the expected time that --long-run needs; give one of them")
+    }
     if ctmc && prismPrefix == nil && drnPath == nil {
       throw UsageError(message: "--ctmc says what --export-prism and --export-drn write; give one of them")
     }
@@ -90,6 +97,20 @@ struct MarkovCommand {
     guard rates.updateValue(rate, forKey: parts[0]) == nil else {
       throw UsageError(message: "--rate \(parts[0]) is given twice")
     }
+  }
+
+  /// `--only CLASS,...`: outcome class names, added to those of earlier `--only`s.
+  static func outcomes(_ cursor: inout ArgumentCursor, adding earlier: Set<Outcome>) throws(UsageError) -> Set<Outcome> {
+    let text = try cursor.value()
+    var classes = earlier
+    for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+      guard let o = Outcome.allCases.first(where: { $0.name == name }) else {
+        throw UsageError(message: "--only needs outcome classes (commit, abort, blocked, livelock, violation), "
+          + "found '\(name)'")
+      }
+      classes.insert(o)
+    }
+    return classes
   }
 
   /// A finite number after the current option: positive, or at least zero.
