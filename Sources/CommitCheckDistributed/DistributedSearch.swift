@@ -227,10 +227,6 @@ struct DistributedSearch {
     return true
   }
 
-  /// Unit lists `expand` reuses from state to state.
-  var enabled: [Int64] = []
-  var looping: [Int64] = []
-
   /// Expands local states `ids` on their packed words (the explorer's memoized moves): records
   /// their facts, and appends each successor other than a self-loop to its owner's list.
   private mutating func expand(_ ids: Range<Int>, into outgoing: inout [[UInt64]]) {
@@ -238,9 +234,6 @@ struct DistributedSearch {
     let ranks = world.size
     // The words are only read while expanding: a copy of the array shares them.
     let words = store.words
-    var enabled = self.enabled
-    var looping = self.looping
-    defer { (self.enabled, self.looping) = (enabled, looping) }
     words.withUnsafeBufferPointer { words in
       expander.expand(ids, words: words, wordsPerState: w) { id, facts, successors, actions in
         let g = store.global[id]
@@ -256,28 +249,16 @@ struct DistributedSearch {
         }
         precondition(actions.count <= Self.moveLimit, "a state with more than \(Self.moveLimit) moves")
         var protocolMoves = 0
-        var selfLoops = 0
-        enabled.removeAll(keepingCapacity: true)
-        looping.removeAll(keepingCapacity: true)
         let source = UInt64(id) | (candidate ? Move.fromCandidate : 0)
         let current = id * w
         for k in 0..<actions.count {
           let action = actions[k]
           let isProtocol = !action.kind.isFailure
-          if isProtocol {
-            protocolMoves += 1
-            enabled.append(action.fairnessUnit)
-          }
+          if isProtocol { protocolMoves += 1 }
           let next = UnsafeBufferPointer(rebasing: successors[(k * w)..<((k + 1) * w)])
           var loop = true
           for i in 0..<w where next[i] != words[current + i] { loop = false }
-          if loop {
-            if isProtocol {
-              selfLoops += 1
-              looping.append(action.fairnessUnit)
-            }
-            continue
-          }
+          if loop { continue }
           let dest = PartitionStore.owner(hash: PartitionStore.hash(next), ranks: ranks)
           outgoing[dest].append(contentsOf: next)
           outgoing[dest].append(g << 16 | UInt64(k))
@@ -286,9 +267,9 @@ struct DistributedSearch {
         transitions += actions.count
         if candidate {
           if protocolMoves == 0 { note(&firstBlocked, g, id) }
-          // A self-loop for every enabled fairness unit: a livelock of one state, as a single
-          // process finds it (`SourceInfo.fairLoop`).
-          if selfLoops > 0, enabled.allSatisfy({ looping.contains($0) }) {
+          // A self-loop for every enabled fairness unit: a livelock of one state, found by the
+          // expansion as a single process finds it (`SourceInfo.fairLoop`).
+          if facts.fairLoop {
             note(&firstStuck, g, id)
             store.flags[id] |= PartitionStore.Flag.fairLoop
           }

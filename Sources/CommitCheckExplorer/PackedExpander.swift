@@ -20,6 +20,9 @@ package final class PackedExpander {
     /// Under fair recovery, a crashed process may still recover here: no fair run ends or
     /// cycles here, so the state is neither blocked nor on a livelock.
     package var recoveryForced = false
+    /// A live undecided state where every enabled fairness unit has a self-loop: a livelock of
+    /// one state (`SourceInfo.fairLoop`).
+    package var fairLoop = false
     /// The invariants (indices into `system.properties`) the state violates.
     package var violated: [Int] = []
     /// The model error met here; the state's successors are then not given.
@@ -43,7 +46,7 @@ package final class PackedExpander {
       for k in 0..<out.sources.count {
         let info = out.info[k]
         var facts = Facts(atomicityViolated: info.atomicityViolated, liveUndecided: info.liveUndecided,
-                          recoveryForced: info.recoveryForced)
+                          recoveryForced: info.recoveryForced, fairLoop: info.fairLoop)
         for v in violation..<(violation + Int(info.violations)) { facts.violated.append(Int(out.violations[v])) }
         violation += Int(info.violations)
         next = out.sources[k] + 1
