@@ -67,6 +67,8 @@ struct Row {
   var peakBytesPerState: Double
   var threads: Int
   var verdicts: String
+  /// Every run's seconds, in order, with `--repeat` (the row is the fastest run's).
+  var allSeconds: [Double] = []
 }
 
 /// Peak resident memory of this process (VmHWM), in bytes.
@@ -176,17 +178,21 @@ func json(_ rows: [Row]) -> String {
       ("transitions_per_second", .double((Double(r.transitions) / max(r.seconds, 1e-6)).rounded())),
       ("store_bytes_per_state", .double(r.storeBytesPerState)),
       ("peak_bytes_per_state", .double(r.peakBytesPerState)), ("threads", .int(r.threads)),
-      ("verdicts", .string(r.verdicts)),
+      ("verdicts", .string(r.verdicts)), ("all_seconds", .array(r.allSeconds.map { .double($0) })),
     ])
   }).rendered()
 }
 
 let help = """
-  usage: commitcheck-bench [--case NAME]... [--all] [--threads K] [--max-states K] [--json] [--svg FILE] [--list]
+  usage: commitcheck-bench [--case NAME]... [--all] [--threads K] [--max-states K] [--repeat K] [--json]
+                           [--svg FILE] [--list]
 
   Runs the benchmark suite (release build: swift run -c release commitcheck-bench). Each case runs
   once in-process after a warm-up; rows give states, transitions, depth, seconds, states/s,
   transitions/s, store bytes per state, peak resident bytes per state and threads.
+  --repeat K runs each case K times in a row and gives the fastest run's row; standard error
+  lists every run's seconds, and so does the JSON (all_seconds). On a machine whose speed
+  drifts, compare the best of several runs, interleaved with the code compared against.
   The default suite leaves out the long cases (marked * by --list); --all or --case runs them.
   The markov-* cases also build and solve the Markov chain (all outcomes, expected steps and
   time), then build it again and solve for P(commit) alone (markov --only commit): their seconds
@@ -204,6 +210,7 @@ var all = false
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var maxStates: Int?
 var svgPath: String?
+var repeats = 1
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let arg = args.next() {
   switch arg {
@@ -212,6 +219,12 @@ while let arg = args.next() {
   case "--all": all = true
   case "--threads": threads = args.next().flatMap { Int($0) }.map { max(1, $0) } ?? threads
   case "--max-states": maxStates = args.next().flatMap { Int($0) }
+  case "--repeat":
+    guard let k = args.next().flatMap({ Int($0) }), k >= 1 else {
+      FileHandle.standardError.write(Data("commitcheck-bench: --repeat needs a count of at least 1\n".utf8))
+      exit(2)
+    }
+    repeats = k
   case "--svg":
     guard let path = args.next() else {
       FileHandle.standardError.write(Data("commitcheck-bench: --svg needs a file\n".utf8))
@@ -241,9 +254,14 @@ if svgPath != nil, chosen.filter({ chartedN($0.name) != nil }).count < 2 {
 var rows: [Row] = []
 for c in chosen {
   do {
-    let row = try run(c, threads: threads, maxStates: maxStates)
+    var runs: [Row] = []
+    for _ in 0..<repeats { runs.append(try run(c, threads: threads, maxStates: maxStates)) }
+    var row = runs.min { $0.seconds < $1.seconds }!
+    row.allSeconds = runs.map(\.seconds)
     rows.append(row)
-    if !asJSON { FileHandle.standardError.write(Data("\(c.name): \(row.verdicts)\n".utf8)) }
+    var line = "\(c.name): \(row.verdicts)"
+    if repeats > 1 { line += " (seconds: " + row.allSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ") + ")" }
+    if !asJSON { FileHandle.standardError.write(Data((line + "\n").utf8)) }
   } catch {
     FileHandle.standardError.write(Data("commitcheck-bench: \(c.name): \(error)\n".utf8))
     exit(2)

@@ -272,18 +272,23 @@ func renderSVG(_ dot: String, sourceLocation: SourceLocation = #_sourceLocation)
   return String(decoding: try Data(contentsOf: output), as: UTF8.self)
 }
 
+/// The package's executable `name` as built beside the test bundle.
+func builtExecutable(_ name: String) throws -> URL {
+  let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  var tool = bundle.appendingPathComponent(name)
+  for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: tool.path) {
+    tool = tool.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(name)
+  }
+  guard FileManager.default.isExecutableFile(atPath: tool.path) else {
+    throw ToolMissing(description: "no \(name) executable near \(bundle.path); build it first")
+  }
+  return tool
+}
+
 /// Runs the built `commitcheck` (next to the test bundle), in `directory` if given, and returns
 /// its exit code, stdout, stderr.
 func runTool(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
-  let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  var tool = bundle.appendingPathComponent("commitcheck")
-  for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: tool.path) {
-    tool = tool.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("commitcheck")
-  }
-  guard FileManager.default.isExecutableFile(atPath: tool.path) else {
-    throw ToolMissing(description: "no commitcheck executable near \(bundle.path); build it first")
-  }
-  let (code, stdout, stderr) = try runProcess(tool, arguments, in: directory)
+  let (code, stdout, stderr) = try runProcess(try builtExecutable("commitcheck"), arguments, in: directory)
   expectValidJSONOutput(arguments, stdout)
   return (code, stdout, stderr)
 }

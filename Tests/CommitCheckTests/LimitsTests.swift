@@ -112,14 +112,9 @@ struct LimitsTests {
 
 /// Runs the built `commitcheck`, sending `signal` after `seconds`.
 func runTool(_ arguments: [String], signal: Int32, after seconds: Double) throws -> (Int32, String, String) {
-  let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  var tool = bundle.appendingPathComponent("commitcheck")
-  for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: tool.path) {
-    tool = tool.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("commitcheck")
-  }
   let out = Pipe(), err = Pipe()
   let process = Process()
-  process.executableURL = tool
+  process.executableURL = try builtExecutable("commitcheck")
   process.arguments = arguments
   process.standardOutput = out
   process.standardError = err
