@@ -260,7 +260,9 @@ for c in chosen {
     row.allSeconds = runs.map(\.seconds)
     rows.append(row)
     var line = "\(c.name): \(row.verdicts)"
-    if repeats > 1 { line += " (seconds: " + row.allSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ") + ")" }
+    if repeats > 1 {
+      line += " (seconds: " + row.allSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ") + ")"
+    }
     if !asJSON { FileHandle.standardError.write(Data((line + "\n").utf8)) }
   } catch {
     FileHandle.standardError.write(Data("commitcheck-bench: \(c.name): \(error)\n".utf8))
