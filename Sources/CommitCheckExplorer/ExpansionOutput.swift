@@ -90,6 +90,9 @@ final class ExpansionOutput {
   /// After the lookups, per successor still unknown (in `unresolved`'s order): where its
   /// lookup ended, a hint for the insert, valid while the store's generation is `generation`.
   @exclusivity(unchecked) var hints = RawList<Int>()
+  /// With inline storage: the chunk's successors listed so far, a small open-addressing table
+  /// (see `InlineStore.lookUp`).
+  @exclusivity(unchecked) var seen = RawList<UInt64>()
   @exclusivity(unchecked) var generation = 0
   /// The invariants each expanded state violates, in order (`SourceInfo.violations` each).
   @exclusivity(unchecked) var violations = RawList<Int32>()
@@ -106,13 +109,14 @@ final class ExpansionOutput {
     selfLoops.free()
     unresolved.free()
     hints.free()
+    seen.free()
     violations.free()
   }
 
   /// The bytes its lists hold.
   var bytes: Int {
     sources.bytes + info.bytes + words.bytes + actions.bytes + targets.bytes + pending.bytes + selfLoops.bytes
-      + unresolved.bytes + hints.bytes + violations.bytes
+      + unresolved.bytes + hints.bytes + seen.bytes + violations.bytes
   }
 
   func clear() {
