@@ -59,9 +59,9 @@ extension InlineStore {
     out.unresolved.removeLast(pending.count - listed)
   }
 
-  /// Marks the chunk's states expanded, then looks up every successor but the self-loops (no
-  /// edges are kept), 32 ahead of time (hashed and prefetched for writing), inserting the new
-  /// ones on the next level.
+  /// Marks the chunk's states expanded, then looks up the successors `lookUp` listed (no edges
+  /// are kept), 32 ahead of time (hashed and prefetched for writing), inserting the new ones on
+  /// the next level.
   mutating func merge(_ chunk: ChunkLists, into run: inout MergeRun) -> Bool {
     let words = chunk.words, actions = chunk.actions, unresolved = chunk.unresolved
     var upcoming = UpcomingHomes()
